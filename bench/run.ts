@@ -592,27 +592,49 @@ async function homeTab(h: Harness, app: { eventsUrl: string }, setLatency: (ms: 
   // untimed, so that both latencies' rows time the same kind of open.
   const firstAt = Date.now();
   await postEvent(app.eventsUrl, SIGNING_SECRET, homeOpenedEvent({ userId: HOME_ADMIN, teamId: TEAM }));
-  await h.slack.waitForCall('views.publish', (c) => c.args.user_id === HOME_ADMIN && c.at >= firstAt, 15_000);
+  await adminTabPublished(h, firstAt);
   const results: Record<string, any> = {};
   for (const ms of LATENCIES) {
     setLatency(ms);
     for (const [who, userId] of [['employee', HOME_EMPLOYEE], ['admin', HOME_ADMIN]] as const) {
       log(`bench: Home tab, ${who}, +${ms} ms…`);
       const toPublish: number[] = [];
+      let memberTabFirst = 0;
       for (let i = 0; i < HOME_RUNS; i++) {
         // A busy day goes on between an admin's opens: one more record each time, which the next open reads.
         if (who === 'admin') await write(ids[i % ids.length]!, 2000 + ms * HOME_RUNS + i, new Date());
         const sentAt = Date.now();
         const ack = await postEvent(app.eventsUrl, SIGNING_SECRET, homeOpenedEvent({ userId, teamId: TEAM }));
         if (ack.status !== 200) throw new Error(`bench: app_home_opened answered ${ack.status}`);
-        const publish = await h.slack.waitForCall('views.publish', (c) => c.args.user_id === userId && c.at >= sentAt, 15_000);
+        const publish = who === 'admin' ? await adminTabPublished(h, sentAt) : await h.slack.waitForCall('views.publish', (c) => c.args.user_id === userId && c.at >= sentAt, 15_000);
+        // The admin's row times the tab with the admin sections; a member's tab before it (the admin
+        // check past its wait, ADMIN_CHECK_WAIT_MS) is counted, never timed in its place.
+        if (who === 'admin' && h.slack.callsTo('views.publish').some((c) => c.args.user_id === userId && c.at >= sentAt && c.at < publish.at)) memberTabFirst++;
         toPublish.push(publish.at - sentAt);
         await new Promise((r) => setTimeout(r, ms + 10));
       }
-      results[`${who}@${ms}ms`] = { who, latencyMs: ms, records: { person: 100, day: 1000, newBeforeEachAdminOpen: 1 }, openedToPublish: summarize(toPublish) };
+      results[`${who}@${ms}ms`] = {
+        who,
+        latencyMs: ms,
+        records: { person: 100, day: 1000, newBeforeEachAdminOpen: 1 },
+        openedToPublish: summarize(toPublish),
+        ...(who === 'admin' && { runs: HOME_RUNS, memberTabFirst }),
+      };
     }
   }
   return results;
+}
+
+/**
+ * The admin's Home tab published after `sentAt` with its admin sections (adminBlocks' `home_admin`
+ * block, src/views/home-tab.ts), not a member's tab published first while the admin check was late:
+ * the run fails, saying so, if none comes.
+ */
+async function adminTabPublished(h: Harness, sentAt: number) {
+  const isAdminTab = (view: any) => (view?.blocks ?? []).some((b: any) => b.block_id === 'home_admin');
+  return h.slack.waitForCall('views.publish', (c) => c.args.user_id === HOME_ADMIN && c.at >= sentAt && isAdminTab(c.args.view), 15_000).catch((err: unknown) => {
+    throw new Error(`bench: the admin's Home tab was not published with the admin sections within 15 s (${String(err)})`);
+  });
 }
 
 /** The load generator's worker, once it has said which thread it is (threads.ts). */
@@ -786,7 +808,10 @@ function print(r: Record<string, any>): void {
   for (const [key, p] of Object.entries<any>(r.paths)) out.push(describePath(key, p.command));
 
   out.push('', 'Home tab: app_home_opened sent → views.publish reaching Slack (ms, p50 / p99; 100 records of the person\'s, 1,000 of the day\'s and one more before each admin\'s open)');
-  for (const x of Object.values<any>(r.home ?? {})) out.push(`  ${`${x.who}, +${x.latencyMs} ms`.padEnd(22)} ${f(x.openedToPublish.p50)} / ${f(x.openedToPublish.p99)}`);
+  for (const x of Object.values<any>(r.home ?? {})) {
+    const late = x.memberTabFirst ? ` (to the admin sections: a member's tab went first in ${x.memberTabFirst} of ${x.runs} runs, the admin check past its 1 s wait)` : '';
+    out.push(`  ${`${x.who}, +${x.latencyMs} ms`.padEnd(22)} ${f(x.openedToPublish.p50)} / ${f(x.openedToPublish.p99)}${late}`);
+  }
 
   const m = r.memory;
   out.push('', `Memory (${m.measuredHow})`);

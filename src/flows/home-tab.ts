@@ -290,9 +290,9 @@ export interface HomeData {
    */
   readonly adminGroupUnreadable?: true;
   /**
-   * The admin's tab read once a late admin check said yes (HomeOpened.adminLater): the person's own
-   * parts are as the tab published before read them, and were followed up with it (afterOpen does
-   * the admin sections' follow-ups only).
+   * The tab read once a late admin check answered for an admin (HomeOpened.adminLater): the
+   * person's own parts are as the tab published before read them, and were followed up with it
+   * (afterOpen does the admin sections' follow-ups only).
    */
   readonly ownFollowedUp?: true;
   readonly now: Date;
@@ -300,8 +300,9 @@ export interface HomeData {
 
 /**
  * The person's tab as read now, and, when the admin check had not answered within
- * ADMIN_CHECK_WAIT_MS (`data` has no admin sections), their admin tab once it says yes: undefined
- * for a no, a failure, or a tab that could not be read (said in the log). Never rejects.
+ * ADMIN_CHECK_WAIT_MS (`data` has no admin sections), their admin tab once it says yes, or the tab
+ * that says why a named admin has none (a guest; the group unreadable): undefined for a no, any
+ * other failure, or a tab that could not be read (said in the log). Never rejects.
  */
 export interface HomeOpened {
   readonly data: HomeData;
@@ -412,11 +413,12 @@ export const GUEST_CHECK_WAIT_MS = 1_000;
 /**
  * How long the tab waits for the admin check (Admins.isAdmin), asked together with its own reads:
  * past it, the tab is published as a member's, and published again with the admin sections once
- * the check says yes (HomeOpened.adminLater). The check reads Slack whenever what the process
- * keeps is old (the admin group's list, usergroups.users.list, Tier 2; Slack's word that a named
- * admin is no guest), which Slack's client allows 5 s, 30 s when Slack rate-limits: an employee
- * locked out, whose every open may re-read the group, sees their buttons within a second, never
- * the admin sections without a yes (fail closed).
+ * the check says yes, or with the line saying why not for a named admin it refuses
+ * (HomeOpened.adminLater). The check reads Slack whenever what the process keeps is old (the admin
+ * group's list, usergroups.users.list, Tier 2; Slack's word that a named admin is no guest), which
+ * Slack's client allows 5 s, 30 s when Slack rate-limits: an employee locked out, whose every open
+ * may re-read the group, sees their buttons within a second, never the admin sections without a
+ * yes (fail closed).
  */
 export const ADMIN_CHECK_WAIT_MS = 1_000;
 /** The admin check past ADMIN_CHECK_WAIT_MS. */
@@ -485,14 +487,21 @@ export class HomeTab {
     const mine: OwnRead = { events, own, guest };
     const { data, read } = await this.drawn(requester, now, mine, adminRead);
     if (!late) return { data };
-    deps.logger.info({ slackUserId: requester.userId, waitMs: ADMIN_CHECK_WAIT_MS }, 'admin check did not answer in time; home tab without admin sections until it does');
+    // Logged for everyone it happens to, employees too: it promises no admin section, only a tab published again for an admin.
+    deps.logger.info(
+      { slackUserId: requester.userId, waitMs: ADMIN_CHECK_WAIT_MS },
+      'admin check did not answer in time: home tab published without admin sections; published again only if it finds an admin (with them, or saying why not)',
+    );
     return { data, adminLater: this.adminLater(requester, now, latest, mine, read, checked) };
   }
 
   /**
    * The admin's tab, once an admin check that outlasted its wait says yes: its admin parts read
    * then, and the person's own as the tab before read them (and settled: `ownSettled`), as of that
-   * tab's `now`. Undefined for a no or a failure: the member's tab stands.
+   * tab's `now`. A check that refuses a named admin (a guest; the group unreadable) gives the tab
+   * with the line that says why and what to do, as it would have in time: an admin is never left
+   * with a member's tab that says nothing. Undefined for a no or any other failure: the member's
+   * tab stands.
    */
   private async adminLater(
     requester: Requester,
@@ -503,8 +512,10 @@ export class HomeTab {
     checked: Promise<AdminCheck>,
   ): Promise<HomeData | undefined> {
     try {
-      if ((await checked) !== true) return undefined;
-      return (await this.drawn(requester, now, mine, await this.adminParts(requester, now, latest), ownSettled)).data;
+      const check = await checked;
+      if (check === undefined) return undefined;
+      const shown: AdminShown = check === true ? await this.adminParts(requester, now, latest) : check;
+      return (await this.drawn(requester, now, mine, shown, ownSettled)).data;
     } catch (err) {
       this.notDrawn(requester, err);
       return undefined;

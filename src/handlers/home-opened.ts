@@ -59,6 +59,11 @@ export async function publishHome(client: GuardedApp['slack'], home: HomeTab, wo
     // whole, reading or drawing it.
     home.notDrawn(requester, err);
     await publishUnavailable();
+    // A late admin check's work (its reads, the writes that settle what they find) ends before this
+    // returns, as Lambda freezes then; its tab is not published, as a member's tab drawn from the
+    // same reads could not be.
+    await opened?.adminLater;
+    logger.debug({ ...fields, ms: Date.now() - started }, 'home tab not drawn, and its work is over');
     return;
   }
   let hash: string | undefined;
@@ -82,10 +87,11 @@ export async function publishHome(client: GuardedApp['slack'], home: HomeTab, wo
 }
 
 /**
- * The admin's tab, once a late admin check says yes, published over the tab just published only
- * (`hash`, Slack's of it): a tab published since, by a newer open (of this process or another), is
- * newer than this one, and Slack refuses it (hash_conflict). Without the first (not published),
- * it is not tried over whatever the person has. Its admin sections' follow-ups are done either way.
+ * The admin's tab, once a late admin check says yes (or the tab saying why a named admin has no
+ * admin sections, once it says that), published over the tab just published only (`hash`, Slack's
+ * of it): a tab published since, by a newer open (of this process or another), is newer than this
+ * one, and Slack refuses it (hash_conflict). Without the first (not published), it is not tried
+ * over whatever the person has. Its admin sections' follow-ups are done either way.
  */
 async function publishAdminLater(
   client: GuardedApp['slack'],
@@ -99,6 +105,7 @@ async function publishAdminLater(
   const data = await adminLater;
   if (!data) return;
   const fields = { slackUserId: requester.userId };
+  const what = data.admin ? 'with the admin sections' : 'saying why it has no admin sections';
   let view: HomeView | undefined;
   try {
     view = homeView(data, words);
@@ -106,16 +113,17 @@ async function publishAdminLater(
     // The member's tab published before stands: better than one that says the tab could not be drawn.
     home.notDrawn(requester, err);
   }
-  if (hash === undefined) logger.info(fields, 'home tab not published again with the admin sections: the one before it was not published');
+  if (hash === undefined) logger.info(fields, `home tab not published again ${what}: the one before it was not published`);
   else if (view) {
     try {
       await client.views.publish({ user_id: requester.userId, view, hash });
-      logger.info(fields, 'home tab published again with the admin sections: the admin check answered past its wait');
+      logger.info(fields, `home tab published again ${what}: the admin check answered past its wait`);
     } catch (err) {
       const code = slackErrorCode(err);
-      if (code === 'hash_conflict') logger.info(fields, 'home tab not published again with the admin sections: a newer tab was published meanwhile');
+      if (code === 'hash_conflict') logger.info(fields, `home tab not published again ${what}: a newer tab was published meanwhile`);
       else if (code !== undefined && DRAWING_REFUSED.has(code)) home.notDrawn(requester, drawingRefused(err));
-      else logger.warn({ ...fields, err: describeError(err) }, 'could not publish the home tab');
+      // Not the first publish's words: the member's tab did go out, and stands.
+      else logger.warn({ ...fields, err: describeError(err) }, `home tab not published again ${what}: Slack did not take it; the member's tab published before stands`);
     }
   }
   await home.afterOpen(data);

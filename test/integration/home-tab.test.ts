@@ -3,9 +3,10 @@ import { ADMIN_CHECK_WAIT_MS } from '../../src/flows/home-tab';
 import { GUEST_ANSWER_MAX_AGE_MS } from '../../src/flows/known-guests';
 import type { AuditEntry } from '../../src/flows/ports';
 import { shortRequestId } from '../../src/flows/request-id';
+import * as homeTabViews from '../../src/views/home-tab';
 import { homeOpenedEvent, postEvent } from '../support/slack-requests';
 import { until } from '../support/until';
-import { APPROVALS_CHANNEL, secretIn, SIGNING_SECRET, TEAM, useHarness, type Harness } from '../support/harness';
+import { ADMIN_GROUP, APPROVALS_CHANNEL, secretIn, SIGNING_SECRET, TEAM, useHarness, type Harness } from '../support/harness';
 import type { DynamoCall } from '../support/dynamo-gate';
 import { asksForPinReset, decide, review, writeOf } from '../support/approval-requests';
 
@@ -1255,6 +1256,63 @@ describe("the Home tab while Slack is slow to say who is an admin (usergroups.us
     for (const part of ADMIN_PARTS) expect(textOf(published[2]!.args.view)).toContain(part);
     expect(publishesTo('UMAX').filter((c) => c.result?.error === 'hash_conflict')).toHaveLength(1);
     for (const part of ADMIN_PARTS) expect(textOf(h.slack.homeOf('UMAX')!)).toContain(part);
+  });
+
+  /**
+   * `userId`, named in the group's list as last read, opens the tab while Slack holds the list's
+   * next read; `answering` readies how Slack answers it, then it is released. The tab published
+   * again over the first one, as the open ends.
+   */
+  async function lateTabOfNamed(userId: string, answering: () => void = () => undefined) {
+    // This open reads the group, naming them.
+    pastWhatIsKept();
+    await h.openHomeToTheEnd(userId);
+    h.slack.clear();
+    const from = h.logs.length;
+    const { release } = await openedWhileTheGroupIsHeld(userId);
+    answering();
+    release();
+    await h.homeFollowedUp(userId, from);
+    const [first, again] = publishesTo(userId);
+    // Before: one tab, a member's, saying nothing of why one named an admin saw no admin section.
+    expect(publishesTo(userId)).toHaveLength(2);
+    expect(again!.args.hash).toBe(first!.result?.view?.hash);
+    expect(again!.result?.ok).toBe(true);
+    for (const part of ADMIN_PARTS) expect(textOf(again!.args.view)).not.toContain(part);
+    return textOf(again!.args.view);
+  }
+
+  it("an admin named in the group as last read, whose late check finds the group unreadable (missing_scope), is left with a tab that says why it has no admin sections and what to do, over the member's tab only", async () => {
+    const tab = await lateTabOfNamed('UMAX', () => h.slack.failNext('usergroups.users.list', { error: 'missing_scope' }));
+    expect(tab).toContain('Latchkey cannot read its admin group');
+    expect(tab).toContain('This tab shows no admin sections meanwhile.');
+  });
+
+  it("a guest in the admin group, whose late check names him, is left with a tab that says a guest is never an admin and what to do, over the member's tab only", async () => {
+    h.slack.usergroups.set(ADMIN_GROUP, ['UMAX', 'USINGLE']);
+    try {
+      const tab = await lateTabOfNamed('USINGLE');
+      expect(tab).toContain('Slack says you are a guest in this workspace, and a guest is never a Latchkey admin');
+    } finally {
+      h.slack.usergroups.set(ADMIN_GROUP, ['UMAX']);
+    }
+  });
+
+  it("an admin's tab that cannot be drawn while the check is on its way says so, and the open's work ends only once the late check's has: nothing more is published", async () => {
+    const from = h.logs.length;
+    const ended = () => h.logs.slice(from).some((l) => l.includes('"msg":"home tab not drawn, and its work is over"') && l.includes('"slackUserId":"UMAX"'));
+    const thrown = jest.spyOn(homeTabViews, 'homeView').mockImplementationOnce(() => {
+      throw new Error('a bug of ours drawing the tab');
+    });
+    const { home, release } = await openedWhileTheGroupIsHeld('UMAX').finally(() => thrown.mockRestore());
+    expect(textOf(home)).toContain('Latchkey could not show your Home tab just now.');
+    // Before: the open's work ended here, with the late check's reads and writes left running
+    // (on Lambda, frozen partway). Now it waits on them, the group's read still held.
+    expect(ended()).toBe(false);
+    release();
+    await until("the end of Max's open", ended);
+    expect(h.slack.callsTo('usergroups.users.list')).toHaveLength(1);
+    expect(publishesTo('UMAX')).toHaveLength(1);
   });
 
   it("an admin's tab whose check answers within the wait is published once, with the admin sections", async () => {
