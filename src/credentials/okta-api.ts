@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { secureOrigin, tooShort } from '../config-fields';
-import { failed, failedBy, passed, type SetupCheck } from '../doctor/setup-check';
+import { failed, failedBy, passed, warned, type SetupCheck } from '../doctor/setup-check';
 import { asFailure, type FailureCode, type LatchkeyFailure } from '../flows/failure';
 import { retryAfter, SAID_MESSAGE, saidBack } from '../http/answers';
 import type { HttpFetch } from '../http/fetch';
@@ -141,13 +141,19 @@ export function oktaFailure(answer: JsonAnswer, error: OktaError, operation: str
   return failureOf(answer, operation, error.detail, policy, error.code ? codes[error.code] : undefined);
 }
 
-/** Admin roles that may unlock users and expire their passwords (Okta's standard roles). */
+/**
+ * Admin roles that may unlock users and expire their passwords (Okta's standard roles). Okta lets a
+ * Help Desk or Group admin (USER_ADMIN) do so only for the groups it is given, which no one read
+ * can prove for every employee: those pass with a ⚠ naming what to check.
+ */
 const RESET_ROLES = new Set(['SUPER_ADMIN', 'ORG_ADMIN', 'HELP_DESK_ADMIN', 'USER_ADMIN']);
+const WHOLE_ORG_ROLES = new Set(['SUPER_ADMIN', 'ORG_ADMIN']);
 const CHECK_POLICY = oktaPolicy(2_000);
 
 /**
  * The setup check of every Okta plug-in, read-only: the token works (GET /api/v1/users/me, its
- * owner) and its owner holds an admin role that may unlock accounts and reset passwords (ListRoles).
+ * owner), its owner holds an admin role that may unlock accounts and reset passwords (ListRoles),
+ * and it may read another user's roles, which every reset reads first (the refusal of admins).
  */
 export async function checkOkta(s: OktaSettings, context: Pick<AdapterContext, 'fetch'>): Promise<SetupCheck[]> {
   const call = async (path: string, operation: string) => {
@@ -161,7 +167,7 @@ export async function checkOkta(s: OktaSettings, context: Pick<AdapterContext, '
   } catch (err) {
     return [
       failedCall('API token', asFailure(err), {
-        fix: 'create a token (Security, API, Tokens) as an admin who may reset passwords, and set OKTA_API_TOKEN to it',
+        fix: 'create a token (Security, API, Tokens) as a Super Administrator, and set OKTA_API_TOKEN to it',
         otherwise: 'check OKTA_ORG_URL and the network path to Okta',
       }),
     ];
@@ -169,22 +175,41 @@ export async function checkOkta(s: OktaSettings, context: Pick<AdapterContext, '
   const id = (me.body as { id?: unknown } | undefined)?.id;
   if (typeof id !== 'string') return [failed('API token', 'okta:GetCurrentUser answered with no user: check OKTA_ORG_URL')];
   const token = passed('API token', `accepted, created by Okta user ${id}`);
+  const rolesOf = async (userId: string) => {
+    const answer = await call(`/api/v1/users/${encodeURIComponent(userId)}/roles`, 'okta:ListRoles');
+    return Array.isArray(answer.body) ? answer.body.map((r: { type?: unknown }) => String(r.type)) : [];
+  };
+  let enough: string[];
   try {
-    const answer = await call(`/api/v1/users/${encodeURIComponent(id)}/roles`, 'okta:ListRoles');
-    const types = Array.isArray(answer.body) ? answer.body.map((r: { type?: unknown }) => String(r.type)) : [];
-    const enough = types.filter((t) => RESET_ROLES.has(t));
-    return [
-      token,
-      enough.length > 0
-        ? passed('admin role', `the token's owner is ${enough.join(', ')}`)
-        : failed('admin role', `the token's owner holds ${types.length > 0 ? types.join(', ') : 'no admin role'}: create the token as a Super, Org, Help Desk or Group (USER_ADMIN) administrator, who may reset passwords`),
-    ];
+    const types = await rolesOf(id);
+    enough = types.filter((t) => RESET_ROLES.has(t));
+    if (enough.length === 0) {
+      return [token, failed('admin role', `the token's owner holds ${types.length > 0 ? types.join(', ') : 'no admin role'}: create the token as a Super Administrator, who may reset passwords and read every user's admin roles`)];
+    }
   } catch (err) {
-    const failure = asFailure(err);
-    const next =
-      failure.code === 'DIRECTORY_MISCONFIGURED'
-        ? 'create the token as a Super, Org, Help Desk or Group (USER_ADMIN) administrator, who may read their own roles and reset passwords, and set OKTA_API_TOKEN to it'
-        : 'run the check again; if it fails again, check the network path to Okta';
-    return [token, failedBy('admin role', `${failure.detail ?? failure.code}: the token's owner cannot read its own roles: ${next}`, failure.code)];
+    return [token, roleReadFailed(asFailure(err), "the token's owner cannot read its own roles")];
   }
+  const owner = enough.join(', ');
+  let other: string | undefined;
+  try {
+    const listed = await call('/api/v1/users?limit=2', 'okta:ListUsers');
+    other = (Array.isArray(listed.body) ? listed.body.map((u: { id?: unknown }) => u.id) : []).find((u): u is string => typeof u === 'string' && u !== id);
+    if (other !== undefined) await rolesOf(other);
+  } catch (err) {
+    return [token, roleReadFailed(asFailure(err), `the token's owner (${owner}) cannot read another user's admin roles, which every reset reads first`)];
+  }
+  if (other === undefined) {
+    return [token, warned('admin role', `the token's owner is ${owner}, but the org has no other user whose admin roles it could try to read, as every reset does: run the check again once it has`)];
+  }
+  if (enough.some((t) => WHOLE_ORG_ROLES.has(t))) return [token, passed('admin role', `the token's owner is ${owner}, and may read another user's admin roles, as every reset does`)];
+  return [
+    token,
+    warned('admin role', `the token's owner is ${owner}: it read one other user's admin roles, but Okta may limit a Help Desk or Group admin to the groups it is given: check under Security, Administrators that they hold every employee who will reset, or create the token as a Super Administrator`),
+  ];
+}
+
+/** A roles read refused: the token's role when Okta refused it, else a moment's failure. */
+function roleReadFailed(failure: LatchkeyFailure, what: string): SetupCheck {
+  const next = failure.code === 'DIRECTORY_MISCONFIGURED' ? 'create the token as a Super Administrator, and set OKTA_API_TOKEN to it' : 'run the check again; if it fails again, check the network path to Okta';
+  return failedBy('admin role', `${failure.detail ?? failure.code}: ${what}: ${next}`, failure.code);
 }

@@ -95,8 +95,13 @@ export interface OktaSimulator extends StandIn {
   failNext(operation: Operation, failure: OktaFailure, times?: number): void;
   /** The last temporary password issued for this user. */
   tempPasswordOf(userId: string): string | undefined;
-  /** The admin roles of the token's owner (HELP_DESK_ADMIN unless a test says otherwise). */
+  /** The admin roles of the token's owner (SUPER_ADMIN, as Okta advises for a token, unless a test says otherwise). */
   readonly tokenOwnerRoles: string[];
+  /**
+   * Okta refusing the token's owner these users' roles (403 E0000006), or every user's but its own
+   * ('others'), as for an admin whose role does not cover them (a Group admin's groups); [] ends it.
+   */
+  refuseRolesOf(who: readonly string[] | 'others'): void;
   /** Every push sent, oldest first (a phone's view of them). */
   pushes(): OktaSimPush[];
   /**
@@ -136,6 +141,7 @@ const ERRORS = {
   rateLimited: { status: 429, errorCode: 'E0000047', summary: 'API call exceeded rate limit due to too many requests.' },
   validation: { status: 400, errorCode: 'E0000001', summary: 'Api validation failed: User-Agent' },
   factorNotPush: { status: 400, errorCode: 'E0000001', summary: 'Api validation failed: factor' },
+  forbidden: { status: 403, errorCode: 'E0000006', summary: 'You do not have permission to perform the requested action' },
   noSuchResource: { status: 404, errorCode: 'E0000022', summary: 'The endpoint does not support the provided HTTP method' },
 } as const;
 
@@ -159,7 +165,8 @@ export async function startOktaSimulator(opts: { users: readonly OktaSimUser[]; 
   const token = opts.token ?? `00${randomBytes(20).toString('base64url')}`;
   // Copies, so a test that unlocks someone never changes a fixture another test reuses.
   const users = new Map(opts.users.map((u) => [u.id, { ...u, roles: [...(u.roles ?? [])], factors: (u.factors ?? []).map((f) => ({ ...f })) }]));
-  const tokenOwnerRoles = ['HELP_DESK_ADMIN'];
+  const tokenOwnerRoles = ['SUPER_ADMIN'];
+  let rolesRefused: readonly string[] | 'others' = [];
   const tokenOwner: OktaSimUser = { id: TOKEN_OWNER_ID, email: 'latchkey-service@example.com', firstName: 'Latchkey', lastName: 'Service', status: 'ACTIVE', roles: tokenOwnerRoles };
   const pushes = new Map<string, OktaSimPush>();
   let thinkMs: number | undefined;
@@ -204,6 +211,8 @@ export async function startOktaSimulator(opts: { users: readonly OktaSimUser[]; 
   const listUsers = (query: URLSearchParams) => {
     const search = query.get('search');
     const match = search === null ? undefined : /^profile\.email eq "((?:[^"\\]|\\.)*)"$/.exec(search);
+    // No filter: the org's users, the token's owner among them (a setup check reads two).
+    if (search === null) return [tokenOwner, ...users.values()].slice(0, Math.min(Number(query.get('limit') ?? 200) || 200, 200)).map(toWire);
     if (!match) throw new OktaError(ERRORS.badSearch);
     const wanted = match[1]!.replace(/\\(.)/g, '$1').toLowerCase();
     const limit = Math.min(Number(query.get('limit') ?? 200) || 200, 200);
@@ -235,7 +244,10 @@ export async function startOktaSimulator(opts: { users: readonly OktaSimUser[]; 
       return {
         operation: 'ListRoles',
         params: { userId: id },
-        run: () => userOr404(id).roles!.map((type) => ({ id: `ra1${type.toLowerCase()}`, label: type, type, status: 'ACTIVE', assignmentType: 'USER' })),
+        run: () => {
+          if (id !== TOKEN_OWNER_ID && (rolesRefused === 'others' || rolesRefused.includes(id))) throw new OktaError(ERRORS.forbidden);
+          return userOr404(id).roles!.map((type) => ({ id: `ra1${type.toLowerCase()}`, label: type, type, status: 'ACTIVE', assignmentType: 'USER' }));
+        },
       };
     }
     if (req.method === 'POST' && what === 'lifecycle/unlock') {
@@ -454,6 +466,9 @@ export async function startOktaSimulator(opts: { users: readonly OktaSimUser[]; 
     },
     tempPasswordOf: (userId) => temps.get(userId),
     tokenOwnerRoles,
+    refuseRolesOf: (who) => {
+      rolesRefused = who;
+    },
     pushes: () => [...pushes.values()].map((p) => (transactionWire(p), p)),
     answerPush: answer,
     phone: {

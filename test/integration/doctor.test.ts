@@ -439,12 +439,19 @@ describe('npm run doctor', () => {
     expect(out).not.toContain('not-the-okta-token-0123456789');
   }, 30_000);
 
-  it("--person: a directory that refuses Latchkey itself (DIRECTORY_MISCONFIGURED) for the lookup, its own check passing, says it is the setup, not the person, and what to check", async () => {
-    // The token may read itself and its roles, but not list users: Okta's 403 to each Okta command's lookup.
-    okta().failNext('ListUsers', { status: 403, errorCode: 'E0000006', summary: 'You do not have permission to perform the requested action' }, 3);
-    const checks = await doctor({}, 'UANN');
-    const person = checks.filter((c) => c.name.startsWith('Person UANN, /') && c.detail.includes('DIRECTORY_MISCONFIGURED'));
-    expect(person.map((c) => c.name)).toEqual(['Person UANN, /reset-okta-password', 'Person UANN, /unlock-okta', 'Person UANN, /reset-okta-mfa']);
+  it("--person: a directory that refuses Latchkey itself (DIRECTORY_MISCONFIGURED) for the lookup, its own check passing (a Group admin's, with its ⚠), says it is the setup, not the person, and what to check", async () => {
+    // A Group admin's token (USER_ADMIN) whose groups do not hold Bob: its check passes (with its ⚠), and Okta refuses Bob's roles to each Okta command's lookup.
+    const roles = okta().tokenOwnerRoles.splice(0, Infinity, 'USER_ADMIN');
+    okta().refuseRolesOf(['00ubob']);
+    let checks: SetupCheck[];
+    try {
+      checks = await doctor({}, 'UBOB');
+    } finally {
+      okta().tokenOwnerRoles.splice(0, Infinity, ...roles);
+      okta().refuseRolesOf([]);
+    }
+    const person = checks.filter((c) => c.name.startsWith('Person UBOB, /') && c.detail.includes('DIRECTORY_MISCONFIGURED'));
+    expect(person.map((c) => c.name)).toEqual(['Person UBOB, /reset-okta-password', 'Person UBOB, /unlock-okta', 'Person UBOB, /reset-okta-mfa']);
     for (const line of person) {
       expect(line).toMatchObject({
         ok: false,
@@ -527,12 +534,44 @@ describe('npm run doctor', () => {
     }
   });
 
-  it("an Okta token whose owner may not read its own roles (403) says what to do: make the token as an admin who may; a failure that is not ours says to try again", async () => {
+  it("an Okta token whose owner may read its own roles but not another user's, which every reset reads first, fails its admin-role line: never a ✓ that every reset then disproves", async () => {
+    okta().refuseRolesOf('others');
+    try {
+      expect(failures(await doctor())).toEqual([
+        expect.objectContaining({
+          name: 'Okta: admin role',
+          detail: expect.stringMatching(/^okta:ListRoles 403: E0000006.*: the token's owner \(SUPER_ADMIN\) cannot read another user's admin roles, which every reset reads first: create the token as a Super Administrator, and set OKTA_API_TOKEN to it$/),
+        }),
+      ]);
+    } finally {
+      okta().refuseRolesOf([]);
+    }
+  });
+
+  it("an Okta token of a Help Desk or Group admin is a ⚠ naming what to check (Okta limits them to their groups), not a ✓; a Super Administrator's is a ✓", async () => {
+    const line = async () => (await doctor()).find((c) => c.name === 'Okta: admin role');
+    expect(await line()).toMatchObject({ ok: true, detail: "the token's owner is SUPER_ADMIN, and may read another user's admin roles, as every reset does" });
+    expect((await line())!.warning).toBeUndefined();
+    for (const role of ['HELP_DESK_ADMIN', 'USER_ADMIN']) {
+      const roles = okta().tokenOwnerRoles.splice(0, Infinity, role);
+      try {
+        expect(await line()).toMatchObject({
+          ok: true,
+          warning: true,
+          detail: expect.stringMatching(new RegExp(`^the token's owner is ${role}: it read one other user's admin roles, but Okta may limit a Help Desk or Group admin to the groups it is given: check under Security, Administrators that they hold every employee who will reset, or create the token as a Super Administrator$`)),
+        });
+      } finally {
+        okta().tokenOwnerRoles.splice(0, Infinity, ...roles);
+      }
+    }
+  });
+
+  it("an Okta token whose owner may not read its own roles (403) says what to do: make the token as a Super Administrator; a failure that is not ours says to try again", async () => {
     okta().failNext('ListRoles', { status: 403, errorCode: 'E0000006', summary: 'You do not have permission to perform the requested action' });
     expect(failures(await doctor())).toEqual([
       expect.objectContaining({
         name: 'Okta: admin role',
-        detail: expect.stringMatching(/^okta:ListRoles 403: E0000006.*: the token's owner cannot read its own roles: create the token as a Super, Org, Help Desk or Group \(USER_ADMIN\) administrator, who may read their own roles and reset passwords, and set OKTA_API_TOKEN to it$/),
+        detail: expect.stringMatching(/^okta:ListRoles 403: E0000006.*: the token's owner cannot read its own roles: create the token as a Super Administrator, and set OKTA_API_TOKEN to it$/),
       }),
     ]);
     const before = okta().callsTo('ListRoles').length;
