@@ -3,7 +3,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { buildBundle } from './bundle';
 import { contextFromDotEnv, describeDotEnv } from './dot-env';
 import { LatchkeyStack } from './latchkey-stack';
-import { settingsFromContext } from './settings';
+import { SettingsError, settingsFromContext, type LatchkeySettings } from './settings';
 
 export interface BuildOptions {
   /** Build the Lambda bundle first into the default code path (unless -c codePath names one). */
@@ -31,9 +31,30 @@ export function buildApp(props: AppProps = {}, options: BuildOptions = {}): { ap
   if (dotEnv) for (const line of describeDotEnv(dotEnv)) say(line);
   const settings = settingsFromContext((key) => fromContext(key) ?? dotEnv?.context[key], Object.keys(app.node.getAllContext()), dotEnv);
   for (const warning of settings.dotEnvWarnings) say(`  ${warning}`);
+  const elsewhere = regionMismatch(settings, dotEnv?.region, options.shell ?? {});
+  if (elsewhere !== undefined) throw new SettingsError([elsewhere]);
   // `cdk synth`/`cdk deploy` bundle the code themselves unless told which package to deploy.
   if (options.buildBundle && app.node.tryGetContext('codePath') === undefined) buildBundle(settings.codePath);
   const stack = new LatchkeyStack(app, settings.stackName, { settings });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
   return { app, stack };
+}
+
+/**
+ * A service called in the function's own region (WorkMail: awsRegions) whose organization .env's
+ * AWS_REGION places elsewhere than this deploy goes (CDK_DEFAULT_REGION, which cdk sets from the
+ * profile or shell): deployed there, every reset of it would fail, as the doctor run from .env
+ * would not show. None when either region is unknown: the stack's CfnRule still checks the region.
+ */
+function regionMismatch(settings: LatchkeySettings, dotEnvRegion: string | undefined, shell: Readonly<Record<string, string | undefined>>): string | undefined {
+  const deployRegion = shell.CDK_DEFAULT_REGION?.trim();
+  if (!dotEnvRegion || !deployRegion || dotEnvRegion === deployRegion) return undefined;
+  const regional = settings.credentials.find(({ credential }) => credential.awsRegions !== undefined);
+  if (!regional) return undefined;
+  const name = regional.credential.words.directory;
+  return (
+    `AWS_REGION: .env says ${dotEnvRegion}, the region of ${name}'s organization, but this deploy goes to ${deployRegion} (your AWS profile's or shell's region), ` +
+    `and the function calls ${name} in its own region: every reset would fail. Deploy to ${dotEnvRegion} (AWS_REGION=${dotEnvRegion} npm run deploy, or --profile with a profile in it), ` +
+    `or, if the organization is in ${deployRegion}, set AWS_REGION=${deployRegion} in .env`
+  );
 }

@@ -30,6 +30,8 @@ export interface DotEnvContext {
   readonly secrets: readonly string[];
   /** Everything else .env sets: the server's own (PORT), or nothing the app reads. Names only. */
   readonly ignored: readonly string[];
+  /** .env's AWS_REGION, when set: not the stack's region, but the one npm start and the doctor call AWS in (WorkMail's organization's). */
+  readonly region?: string;
   /** The app's settings read from .env (taken, or left empty there): a problem with one names its variable, as in the file. */
   readonly variables: readonly string[];
   /** For the app's own hints, about those variables only: a value a '#' cut, one set twice. */
@@ -107,6 +109,7 @@ export function contextFromDotEnv(file: string, given: (key: ContextKey) => unkn
     secrets,
     ignored,
     variables,
+    ...(read.values.AWS_REGION?.trim() && { region: read.values.AWS_REGION.trim() }),
     cutInDotEnv: read.cutAtHash.filter((v) => fromFile.has(v)),
     duplicatesInDotEnv: read.duplicates.filter((d) => fromFile.has(d.name)),
   };

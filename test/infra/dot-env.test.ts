@@ -243,3 +243,19 @@ test('a misspelled setting whose value is wrong too: the rename is asked, and th
   expect(problems[0]).toMatch(/^OKTA_ORG_ULR \(in \.env\): .*did you mean OKTA_ORG_URL \(oktaOrgUrl\)\? Rename it in \.env$/);
   expect(problems.slice(1)).toEqual([expect.stringMatching(/^oktaOrgUrl \(OKTA_ORG_URL\): .*https/)]);
 });
+
+test(".env's AWS_REGION, where WorkMail's organization is (npm start and npm run doctor call it there), and a deploy to another region (the profile's or shell's, CDK_DEFAULT_REGION): the synth stops saying both and what to do, since the function calls WorkMail in its own region; the same region, or none known, goes through", () => {
+  const file = dotEnv([...SETTINGS_LINES, 'AWS_REGION=eu-west-1']);
+  let stopped: unknown;
+  try {
+    synth(STACK_ONLY, { dotEnv: file, shell: { CDK_DEFAULT_REGION: 'us-east-1' }, say: () => undefined });
+  } catch (err) {
+    stopped = err;
+  }
+  expect(stopped).toBeInstanceOf(SettingsError);
+  expect((stopped as SettingsError).problems).toEqual([
+    "AWS_REGION: .env says eu-west-1, the region of Amazon WorkMail's organization, but this deploy goes to us-east-1 (your AWS profile's or shell's region), and the function calls Amazon WorkMail in its own region: every reset would fail. Deploy to eu-west-1 (AWS_REGION=eu-west-1 npm run deploy, or --profile with a profile in it), or, if the organization is in us-east-1, set AWS_REGION=us-east-1 in .env",
+  ]);
+  expect(synth(STACK_ONLY, { dotEnv: file, shell: { CDK_DEFAULT_REGION: 'eu-west-1' }, say: () => undefined }).validationError).toBeUndefined();
+  expect(synth(STACK_ONLY, { dotEnv: file, say: () => undefined }).validationError).toBeUndefined();
+});
