@@ -83,7 +83,7 @@ export async function missingAwsCredentials(question: CredentialsQuestion): Prom
   const inDotEnv = named === undefined ? dotEnvProfile(question.dotEnv) : undefined;
   const give = inDotEnv
     ? `.env's AWS_PROFILE=${inDotEnv} is read by npm start and npm run doctor, not by the deploy: run AWS_PROFILE=${inDotEnv} npm run deploy (after \`aws sso login --profile ${inDotEnv}\` if it signs in through IAM Identity Center)`
-    : 'export AWS_PROFILE=<profile> in your shell (after `aws sso login --profile <profile>` if it signs in through IAM Identity Center), or add -- --profile <profile>, or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY';
+    : 'export AWS_PROFILE=<profile> in your shell (after `aws sso login --profile <profile>` if it signs in through IAM Identity Center), or add --profile <profile> after the `--` of npm run deploy -- (npm run deploy -- --profile <profile>), or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY';
   return `npm run deploy: no AWS credentials found (${why}), so nothing can be deployed: ${give}; \`aws sts get-caller-identity\` shows the account they reach (docs/deploy.md, Prerequisites).`;
 }
 

@@ -50,6 +50,9 @@ test('none anywhere: one line, before CDK runs, saying none were found and what 
   expect(line).toMatch(/^npm run deploy: no AWS credentials found \(none in your shell's environment, and no default profile with credentials in .+\), so nothing can be deployed: /);
   expect(line).toContain('export AWS_PROFILE=<profile> in your shell (after `aws sso login --profile <profile>`');
   expect(line).toContain('AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY');
+  // After `npm run deploy -- -c …` a second `--` would be wrong: the hint says where --profile goes.
+  expect(line).toContain('or add --profile <profile> after the `--` of npm run deploy -- (npm run deploy -- --profile <profile>)');
+  expect(line).not.toContain('or add -- --profile');
   expect(line).not.toContain('\n');
 });
 
