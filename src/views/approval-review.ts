@@ -191,7 +191,7 @@ export function reviewClosedView(
       ...(race.retryRaced
         ? [section(`:busts_in_silhouette: Another admin ${request.status === 'APPROVED' ? 'is retrying this request now' : 'retried this request at the same moment'}, so your decision was not recorded.`)]
         : []),
-      ...(race.lapsed ? [section(lapsedRetryLine(request, words, race.toldToAskAgain ?? false))] : []),
+      ...(race.lapsed ? [section(lapsedRetryLine(request, words, race.toldToAskAgain))] : []),
       section(approvalFacts(request, words)),
       section(approvalStatusLine(request, words, decidable)),
       // Lapsed: its own line says what became of it.
@@ -204,15 +204,18 @@ export function reviewClosedView(
 
 /**
  * A failed change whose request's time ended before anyone retried it (Approvals' `lapsed`), to the
- * admin who clicked it. That its requester has been told only when this click's close told them
- * (`told`): another's close tells them, or the next read does when this close failed; the status
- * line below says they can ask again either way.
+ * admin who clicked it. That its requester has been told only when this click's close sent them
+ * the DM and Slack confirmed it (`told`); sent but not confirmed (false), what to tell them, as of
+ * every decision's DM. Not this close's (undefined): another's close tells them, or the next read
+ * does when this close failed; the status line below says they can ask again either way.
  */
-function lapsedRetryLine(request: PendingRequest, words: ApprovalKindWords, told: boolean): string {
+function lapsedRetryLine(request: PendingRequest, words: ApprovalKindWords, told: boolean | undefined): string {
+  const command = `\`${words.subjectOf(request).command}\``;
   return (
     `:zzz: This request's time ended at ${slackTime(new Date(request.expiresAt))} before its change was retried, so it can no longer be applied. ` +
     `Nothing was applied by your click.` +
-    (told ? ` <@${request.requester.userId}> has been told to ask again with \`${words.subjectOf(request).command}\`.` : '')
+    (told === true ? ` <@${request.requester.userId}> has been told to ask again with ${command}.` : '') +
+    (told === false ? ` ${requesterUnconfirmedLine(request, `its change can no longer be applied, and that they can ask again with ${command}`)}` : '')
   );
 }
 
@@ -220,12 +223,12 @@ function lapsedRetryLine(request: PendingRequest, words: ApprovalKindWords, told
  * What came of the admin's decision; `decidable` as Approvals rules it for the request now (a failed
  * change an admin can retry), `revocable` (approved for its requester to finish: Revoke, should the
  * admin think better of it), and `told`, whether Slack confirmed the DM that tells its requester:
- * not confirmed, the admin is told to tell them, never that they were told.
+ * not confirmed (or another click's to send), the admin is told what to tell them, never that they were told.
  */
 export function decisionResultView(request: PendingRequest, words: ApprovalKindWords, decidable: boolean, revocable = false, told: RequesterTold = {}): ModalView {
   const who = `<@${request.requester.userId}>`;
   const line = approvalStatusLine(request, words, decidable);
-  const unconfirmed = told.requesterUnconfirmed === true;
+  const unconfirmed = told.requesterUnconfirmed !== undefined;
   const closedUnknown = closedOutcomeUnknown(request);
   const outcome: Partial<Record<PendingRequest['status'], string>> = unconfirmed
     ? {
@@ -246,7 +249,7 @@ export function decisionResultView(request: PendingRequest, words: ApprovalKindW
     APPROVED: `it was approved, and that they finish it from their requests on Latchkey's Home tab, by ${slackTime(new Date(request.expiresAt))}`,
     DENIED: closedUnknown ? 'it was closed, with your comment, and that the earlier change may have been made' : 'it was denied, with your comment',
   };
-  const untold = unconfirmed && tell[request.status] ? [section(requesterUnconfirmedLine(request, tell[request.status]!))] : [];
+  const untold = unconfirmed && tell[request.status] ? [section(requesterUnconfirmedLine(request, tell[request.status]!, told.requesterUnconfirmed))] : [];
   return modal({
     title: reviewTitleOf(request, words),
     close: 'Close',

@@ -132,11 +132,11 @@ export function revokeOutcome(result: RevokeResult, all: ApprovalWords, clicker:
     // Approved again after a finish whose outcome was unknown: this approval changed nothing, but that earlier change may have been made (the line says how IT checks it).
     const changed = endedAfterUnknownOutcome(request) ? ': this approval changed nothing, but the earlier change may have been made' : ', and nothing was changed';
     const icon = endedAfterUnknownOutcome(request) ? ':warning:' : ':no_entry:';
-    // Slack did not confirm the DM that tells them: never "has been told", but what to tell them.
+    // Slack did not confirm the DM that tells them, or another click tells them: never "has been told", but what to tell them.
     if (result.requesterUnconfirmed) {
       const what = result.followUp ? `${revoker(request, clicker)} revoked it: ` : 'Revoked: ';
       const tell = `it was revoked${endedAfterUnknownOutcome(request) ? ', that the earlier change may have been made' : ''}, and that they can ask again with \`${words.subjectOf(request).command}\``;
-      return said(`${icon} ${what}${who} can no longer finish ${words.called(request, 'their')}${changed}. ${requesterUnconfirmedLine(request, tell)}`, line);
+      return said(`${icon} ${what}${who} can no longer finish ${words.called(request, 'their')}${changed}. ${requesterUnconfirmedLine(request, tell, result.requesterUnconfirmed)}`, line);
     }
     // Only told its requester and the admins of another click's revoke: whose it was, never as if this click's.
     if (result.followUp) {

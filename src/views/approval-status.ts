@@ -1,17 +1,22 @@
 import { closedOutcomeUnknown, endedAfterUnknownOutcome, neverAppliedOnRecord, type PendingRequest } from '../flows/approvals/pending-request';
 import type { KnownBlock } from '@slack/types';
-import type { RequesterNotice } from '../flows/approvals/approvals';
+import type { RequesterNotice, RequesterUnconfirmed } from '../flows/approvals/approvals';
 import { context, escapeMrkdwn, quoted, referenceWords, section, sentence, slackTime } from './blocks';
 import type { ApprovalKindWords } from './approval-words';
 import { guestNext, recordedFailureHeadline } from './failure-message';
 import type { SubjectWords } from './words';
 
 /**
- * An admin's click whose DM to its requester Slack did not confirm (RequesterTold): never "has been
- * told", but that they may not know yet, and what the admin tells them (`tell`: "it was denied").
+ * An admin's click whose DM to its requester is not known to have reached them (RequesterTold):
+ * never "has been told", but what the admin tells them (`tell`: "it was denied"). `dm`: Slack did
+ * not confirm this click's DM, so they may not know yet. `another click`: that click tells them,
+ * and its DM can fail as well, so only should they say they heard nothing.
  */
-export function requesterUnconfirmedLine(request: PendingRequest, tell: string): string {
-  return `:warning: Slack did not confirm that Latchkey's message reached <@${request.requester.userId}>, so they may not know yet: tell them yourself that ${tell}.`;
+export function requesterUnconfirmedLine(request: PendingRequest, tell: string, why: RequesterUnconfirmed = 'dm'): string {
+  const who = `<@${request.requester.userId}>`;
+  return why === 'dm'
+    ? `:warning: Slack did not confirm that Latchkey's message reached ${who}, so they may not know yet: tell them yourself that ${tell}.`
+    : `:information_source: Another click took over telling ${who}, so whether Latchkey's message reached them is not known here: if they say they heard nothing, tell them yourself that ${tell}.`;
 }
 
 /**

@@ -570,6 +570,18 @@ describe('/request-license expiry', () => {
     return h.asksForLicense(userId, { reason: 'webinars' });
   }
 
+  /** `userId` asks for Pro, and Ada's approval fails to apply it (Chime not answering): the request, its message, a Review by an admin, and Ada's modal. */
+  async function failedToApply(userId: string) {
+    const { requestId, message } = await asksForPro(userId);
+    const reviewing = (admin: string) => h.opening((trigger) => h.click(admin, 'license_review', requestId, message, trigger));
+    const opened = await reviewing('UADA');
+    h.chime.failNext('UpdateUser', 'ServiceUnavailableException', 5);
+    await h.submit('UADA', opened.view, { values: decide('approve') });
+    expect(JSON.stringify(await h.viewUpdate(opened.viewId, 2))).toContain('Amazon Chime is not answering right now');
+    h.chime.clear();
+    return { requestId, message, reviewing, opened };
+  }
+
   /**
    * `userId` opens their Home tab while Slack holds a message's rewrite (the test's hold): the tab
    * as published, which was published before that rewrite was even sent (it never waited for it).
@@ -609,15 +621,9 @@ describe('/request-license expiry', () => {
   });
 
   it("a failed change not retried within its request's time is retried no more: it leaves every admin's list, its message loses Review, and its requester is told to ask again, which they can; the admin's Home tab never waits for that", async () => {
-    const { requestId, message } = await asksForPro('UBOB');
-    const reviewing = (admin: string) => h.opening((trigger) => h.click(admin, 'license_review', requestId, message, trigger));
-    const opened = await reviewing('UADA');
-    h.chime.failNext('UpdateUser', 'ServiceUnavailableException', 5);
-    await h.submit('UADA', opened.view, { values: decide('approve') });
-    expect(JSON.stringify(await h.viewUpdate(opened.viewId, 2))).toContain('Amazon Chime is not answering right now');
+    const { requestId, message, reviewing, opened } = await failedToApply('UBOB');
     const failedList = async () => JSON.stringify((await h.openHome('UMAX')).home);
     expect(await failedList()).toContain(`"value":"${requestId}"`);
-    h.chime.clear();
 
     // Its request's time (1 h) ends: its requester may ask anew, and this one is retried no more.
     h.clock.offsetMs = 2 * 3_600_000;
@@ -669,6 +675,24 @@ describe('/request-license expiry', () => {
     } finally {
       releaseUpdate();
       releaseDm();
+      h.clock.offsetMs = 0;
+    }
+  });
+
+  it("a failed change past its request's time, closed by an admin's Review while Slack answers the DM to its requester ok but without saying where it is: the admin is told to tell them, never that they have been told", async () => {
+    const { reviewing } = await failedToApply('UMAX');
+    h.clock.offsetMs = 2 * 3_600_000;
+    try {
+      const toldAgain = (args: Record<string, any>) => args.channel === 'DUMAX' && JSON.stringify(args).includes('to ask again');
+      h.slack.failNext('chat.postMessage', { answer: { ok: true } }, 1, toldAgain);
+      const late = JSON.stringify((await reviewing('UADA')).view);
+      expect(h.slack.callsTo('chat.postMessage').filter((c) => toldAgain(c.args))).toHaveLength(1);
+      // Before: "<@UMAX> has been told to ask again with `/request-license`.", Slack's answer never saying where that DM is.
+      expect(late).not.toContain('been told');
+      expect(late).toContain(
+        "Nothing was applied by your click. :warning: Slack did not confirm that Latchkey's message reached <@UMAX>, so they may not know yet: tell them yourself that its change can no longer be applied, and that they can ask again with `/request-license`.",
+      );
+    } finally {
       h.clock.offsetMs = 0;
     }
   });

@@ -339,10 +339,13 @@ describe('the approval policy for a reset', () => {
     expect(JSON.stringify(home.blocks)).toContain('approval_finish');
   });
 
-  it('denied while Slack refuses the DM that tells its requester: the admin is told they may not know, and to tell them, with the comment, never that they have been told', async () => {
+  it.each([
+    ['refuses the DM', { error: 'channel_not_found' }],
+    ['answers the DM ok but without saying where it is (no channel, no ts)', { answer: { ok: true } }],
+  ] as const)('denied while Slack %s that tells its requester: the admin is told they may not know, and to tell them, with the comment, never that they have been told', async (_, failure) => {
     const request = await asks(h, 'UBOB');
     const review = await reviews(h, 'UADA', request);
-    h.slack.failNext('chat.postMessage', { error: 'channel_not_found' }, 1, (args) => args.channel === 'DUBOB' && JSON.stringify(args).includes('denied'));
+    h.slack.failNext('chat.postMessage', failure, 1, (args) => args.channel === 'DUBOB' && JSON.stringify(args).includes('denied'));
     await h.submit('UADA', review.view, { values: decide('deny', 'Call the helpdesk instead') });
     const decided = JSON.stringify(await h.viewUpdate(review.viewId, 2));
     // Before: "Denied. <@UBOB> has been told, with your comment."

@@ -191,10 +191,13 @@ describe('revoking an approval before its requester finishes it', () => {
     ]);
   });
 
-  it("revoked while Slack refuses both the rewrite of the Finish DM and a new DM: its admin is told its requester may not know, and to tell them, never that they have been told", async () => {
+  it.each([
+    ['refuses both the rewrite of the Finish DM and a new DM', { error: 'channel_not_found' }],
+    ['refuses the rewrite of the Finish DM and answers a new DM ok but without saying where it is (no channel, no ts)', { answer: { ok: true } }],
+  ] as const)("revoked while Slack %s: its admin is told its requester may not know, and to tell them, never that they have been told", async (_, failure) => {
     const request = await approvedPinReset(h, 'UBOB');
     h.slack.failNext('chat.update', { error: 'message_not_found' }, 1, (args) => args.ts === request.finish.ts);
-    h.slack.failNext('chat.postMessage', { error: 'channel_not_found' }, 1, (args) => args.channel === 'DUBOB' && String(args.text).includes('revoked'));
+    h.slack.failNext('chat.postMessage', failure, 1, (args) => args.channel === 'DUBOB' && String(args.text).includes('revoked'));
     await h.click('UADA', 'approval_revoke', request.requestId, request.message);
     const answer = await h.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === 'UADA' && String(c.args.text).includes('Revoked'));
     // Before: "Revoked: <@UBOB> can no longer finish … They have been told, and can ask again."
@@ -809,6 +812,27 @@ describe('a revoke racing a Finish, and one the audit log cannot record', () => 
 
   const followUpsClaim = (request: Approved) => (c: DynamoCall) => c.operation === 'UpdateItem' && c.body.includes('revokeFollowUpsBy') && c.body.includes(request.requestId);
   const revokedDmsTo = (user: string) => revokedToldTo(h, user);
+
+  it("revoked while another click takes over telling its requester: its admin is never told they have been told (that click's DM may fail as well), only what to tell them should they say they heard nothing", async () => {
+    const request = await approvedPinReset(h, 'UBOB');
+    const release = h.dynamoGate.hold(followUpsClaim(request));
+    try {
+      await h.click('UADA', 'approval_revoke', request.requestId, request.message);
+      await reached("the revoke's claim of the follow-ups (revokeFollowUpsBy)", followUpsClaim(request));
+      // Another click takes the follow-ups while Ada's taking of them is on its way.
+      await h.removeRawRequestFields(request.requestId, ['revokeFollowUpsDue']);
+    } finally {
+      release();
+    }
+    const answer = await h.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === 'UADA' && String(c.args.text).includes('Revoked'), 10_000);
+    // Before: "They have been told, and can ask again.", whatever became of the other click's DM (here, none was sent).
+    expect(answer.args.text).not.toContain('been told');
+    expect(answer.args.text).toContain(
+      "Revoked: <@UBOB> can no longer finish their meeting PIN reset request, and nothing was changed. :information_source: Another click took over telling <@UBOB>, so whether Latchkey's message reached them is not known here: if they say they heard nothing, tell them yourself that it was revoked, and that they can ask again with `/reset-pin`.",
+    );
+    // Told nothing by this click: telling them is the other click's.
+    expect(revokedDmsTo('UBOB')).toEqual([]);
+  }, 60_000);
 
   /** Ann's Finish of a revoke whose outcome could not be told, its taking of the follow-ups held; `meanwhile` runs once that taking is seen. */
   async function finishWhileClaimHeld(request: Approved, meanwhile: () => Promise<void>): Promise<Record<string, any>> {

@@ -153,15 +153,31 @@ describe('license views', () => {
     const text = (view: ModalView) => JSON.stringify(view);
     const told = text(reviewClosedView(lapsed, W, { lapsed: true, toldToAskAgain: true }));
     expect(told).toContain('Nothing was applied by your click. <@UANN> has been told to ask again with `/request-license`.');
-    // Closed by someone else's read, its close failed, or its message failed: never said to have been told.
+    // Closed by someone else's read, or its close failed: never said to have been told.
     const untold = text(reviewClosedView(lapsed, W, { lapsed: true }));
     expect(untold).toContain('so it can no longer be applied. Nothing was applied by your click.');
     expect(untold).not.toContain('told');
     expect(untold).toContain('<@UANN> can ask again with `/request-license`');
+    // Its DM sent but not confirmed by Slack: what to tell them, as of a decision's DM (before: nothing to do).
+    const unconfirmed = text(reviewClosedView(lapsed, W, { lapsed: true, toldToAskAgain: false }));
+    expect(unconfirmed).not.toContain('been told');
+    expect(unconfirmed).toContain(
+      "Nothing was applied by your click. :warning: Slack did not confirm that Latchkey's message reached <@UANN>, so they may not know yet: tell them yourself that its change can no longer be applied, and that they can ask again with `/request-license`.",
+    );
+  });
+
+  it("a decision whose follow-ups another click took over never says its requester was told, nor that Slack refused: only what to tell them should they say they heard nothing", () => {
+    const said = JSON.stringify(decisionResultView(request('DENIED', { comment: 'Not now' }), W, false, false, { requesterUnconfirmed: 'another click' }));
+    // Before: "Denied. <@UANN> has been told, with your comment."
+    expect(said).not.toContain('been told');
+    expect(said).toContain(':no_entry: Denied.');
+    expect(said).toContain(
+      "Another click took over telling <@UANN>, so whether Latchkey's message reached them is not known here: if they say they heard nothing, tell them yourself that it was denied, with your comment.",
+    );
   });
 
   it("a decision whose DM to its requester Slack did not confirm never says they were told: a denial, and a close after a change whose outcome is unknown, say what to tell them", () => {
-    const unconfirmed = { requesterUnconfirmed: true } as const;
+    const unconfirmed = { requesterUnconfirmed: 'dm' } as const;
     const said = (r: PendingRequest) => JSON.stringify(decisionResultView(r, W, false, false, unconfirmed));
     const denied = said(request('DENIED', { comment: 'Not now' }));
     expect(denied).not.toContain('been told');

@@ -560,6 +560,10 @@ describe("a withdraw's and a revoke's answers name the request in a sentence, as
     expect(revokeOutcome({ ok: true, request: request('REVOKED'), followUp: true }, kinds, 'UADA').text).toBe(
       ':no_entry: <@UMAX> revoked it; its requester has now been told: <@UANN> can no longer finish their meeting PIN reset request, and nothing was changed, and can ask again.',
     );
+    // Another click took over telling them: never "They have been told", whose DM may fail as well.
+    expect(revokeOutcome({ ok: true, request: request('REVOKED'), requesterUnconfirmed: 'another click' }, kinds, 'UMAX').text).toBe(
+      ":no_entry: Revoked: <@UANN> can no longer finish their meeting PIN reset request, and nothing was changed. :information_source: Another click took over telling <@UANN>, so whether Latchkey's message reached them is not known here: if they say they heard nothing, tell them yourself that it was revoked, and that they can ask again with `/reset-pin`.",
+    );
   });
 
   it("a license change: as its DMs say it, \"your request to change your Amazon Chime license to Pro\"; a withdraw's answer is its withdrawn DM's words", () => {

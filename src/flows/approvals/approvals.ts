@@ -147,17 +147,21 @@ export interface Waiting {
 }
 
 /**
- * On what came of an admin's click that tells its requester (a decision, a Revoke): Slack did not
- * confirm that DM (refused it, or answered without saying where it is), so its admin is never told
- * they were told, but that they may not know and what to tell them (one rule for every such click).
+ * On what came of an admin's click that tells its requester (a decision, a Revoke), when it is not
+ * known to have reached them: `dm`, Slack did not confirm this click's DM (refused it, or answered
+ * without saying where it is); `another click`, another click (or Home tab read) took telling them
+ * over first, and whether its DM reached them is not known here. Either way its admin is never told
+ * they were told, but what to tell them (one rule for every such click).
  */
 export interface RequesterTold {
-  readonly requesterUnconfirmed?: true;
+  readonly requesterUnconfirmed?: RequesterUnconfirmed;
 }
 
-/** RequesterTold of a click whose DM to its requester was (`told`) or was not confirmed. */
-function requesterTold(told: boolean): RequesterTold {
-  return told ? {} : { requesterUnconfirmed: true };
+export type RequesterUnconfirmed = 'dm' | 'another click';
+
+/** RequesterTold of a click that told its requester itself (`told`: Slack confirmed it), or left it to another click (`another click`). */
+function requesterTold(told: boolean | 'another click'): RequesterTold {
+  return told === true ? {} : { requesterUnconfirmed: told === false ? 'dm' : told };
 }
 
 /** What came of an admin's Revoke: `followUp`, it only told its requester and the admins of a revoke made earlier (request.revokedBy's). */
@@ -189,8 +193,9 @@ export interface ApprovalFailure {
    */
   readonly lapsed?: boolean;
   /**
-   * With `lapsed`: this very read closed it and its requester was sent that they can ask again.
-   * Absent, someone else's read closed it, or will (the close failed), or the message failed.
+   * With `lapsed`: this very read closed it and sent its requester that they can ask again;
+   * false, Slack did not confirm that DM (so its admin is told to tell them). Absent, someone
+   * else's read closed it, or will (the close failed).
    */
   readonly toldToAskAgain?: boolean;
   /**
@@ -491,7 +496,7 @@ export class Approvals {
           state: 'closed',
           request: current,
           ...this.unknownAt(current),
-          ...(this.retryLapsed(current) && { lapsed: true, ...(told && { toldToAskAgain: true }) }),
+          ...(this.retryLapsed(current) && { lapsed: true, ...(told !== undefined && { toldToAskAgain: told }) }),
           ...(this.revocable(current) && { revocable: true }),
         };
       }
@@ -516,7 +521,7 @@ export class Approvals {
   /** Records the decision once, does what approval does for the kind, and tells everyone concerned. */
   async decide(reviewer: Requester, requestId: string, choice: Decision): Promise<({ ok: true; request: PendingRequest; decidable: boolean; revocable: boolean } & RequesterTold) | ApprovalFailure> {
     let request: PendingRequest;
-    let told: boolean;
+    let told: boolean | undefined;
     try {
       ({ request, told } = await this.closeLapsed(await this.expireIfDue(await this.loadForReviewer(reviewer, requestId))));
     } catch (err) {
@@ -524,7 +529,7 @@ export class Approvals {
     }
     if (request.status === 'EXPIRED') return { ok: false, code: 'REQUEST_EXPIRED', request };
     if (request.status === 'WITHDRAWN') return { ok: false, code: 'REQUEST_WITHDRAWN', request };
-    if (this.retryLapsed(request)) return { ok: false, code: 'REQUEST_EXPIRED', request, lapsed: true, ...(told && { toldToAskAgain: true }) };
+    if (this.retryLapsed(request)) return { ok: false, code: 'REQUEST_EXPIRED', request, lapsed: true, ...(told !== undefined && { toldToAskAgain: told }) };
     // An apply whose outcome is unknown here but on record: settled as that apply would have, not decided again.
     const record = await this.applyOnRecord(request);
     const settled = await this.settleFromRecord(request, record);
@@ -635,11 +640,11 @@ export class Approvals {
       // after its time (closed once, whoever finds it first), and nothing was applied.
       if (now.status === 'APPLY_FAILED' && this.retryLapsed(now)) {
         await change.failed('REQUEST_EXPIRED');
-        const closed = await this.closeLapsed(now).catch((err: unknown) => {
+        const closed = await this.closeLapsed(now).catch((err: unknown): { request: PendingRequest; told?: boolean } => {
           this.warn(err, now, 'closing a lapsed failed change failed');
-          return { request: now, told: false };
+          return { request: now };
         });
-        return { ok: false, code: 'REQUEST_EXPIRED', request: closed.request, lapsed: true, ...(closed.told && { toldToAskAgain: true }) };
+        return { ok: false, code: 'REQUEST_EXPIRED', request: closed.request, lapsed: true, ...(closed.told !== undefined && { toldToAskAgain: closed.told }) };
       }
       // A waiting request whose time ended before this write: expired (once, whoever finds it
       // first), and the decision is refused as one read after its time.
@@ -675,8 +680,9 @@ export class Approvals {
     const applied = decided.status === 'APPROVED' && 'apply' in kind.onApprove ? await this.apply(reviewer, decided, kind.onApprove.apply) : undefined;
     const final = applied?.request ?? decided;
     // Taken first, so a later touch finding it decided never tells them again; taken by such a
-    // touch already (it found this write before this click read it back), they were told.
-    let dmConfirmed = true;
+    // touch already (it found this write before this click read it back), that touch tells them,
+    // and whether its DM reached them is not known here.
+    let dmConfirmed: boolean | 'another click' = 'another click';
     if (await this.takeOwnDecisionFollowUps(decided)) {
       dmConfirmed = await this.tellDecided(final);
       // A change made whose final status write was lost: settled later from the audit record, which
@@ -685,7 +691,7 @@ export class Approvals {
     }
     const { decisionFollowUpsDue: _done, ...result } = final;
     // A failed change: its apply told them (tellDecided sends nothing), and its admin is told it failed, not that they were told.
-    return { ok: true, request: result, decidable: this.decidable(result), revocable: this.revocable(result), ...requesterTold(dmConfirmed || final.status === 'APPLY_FAILED') };
+    return { ok: true, request: result, decidable: this.decidable(result), revocable: this.revocable(result), ...requesterTold(final.status === 'APPLY_FAILED' || dmConfirmed) };
   }
 
   /**
@@ -1007,8 +1013,8 @@ export class Approvals {
     } catch (err) {
       return { ...this.fail(err, { requester: admin, kind: revoked.kind, step: 'revoke', requestId }), request: revoked };
     }
-    // Not taken: another click took them, and told them.
-    const told = claimed ? await (untold ? this.tellRevokedUntold(revoked) : this.tellRevoked(revoked)) : true;
+    // Not taken: another click took them, and tells them; whether its DM reached them is not known here.
+    const told = claimed ? await (untold ? this.tellRevokedUntold(revoked) : this.tellRevoked(revoked)) : 'another click';
     return { ok: true, request: revoked, ...requesterTold(told) };
   }
 
@@ -1547,17 +1553,18 @@ export class Approvals {
    * have asked anew, so an old approval is never applied over it. It stays APPLY_FAILED (why it
    * failed, and whether the change may have been made, is kept), leaves the admins' list of failed
    * changes once (whoever reads it first), its message loses Review, and its requester is told to
-   * ask again. With whether this very close told its requester (so an admin is told so only then).
+   * ask again. `told`, only when this very close sent that DM: whether Slack confirmed it (so an
+   * admin is told they were told only then, and else to tell them, as of every decision's DM).
    */
-  private async closeLapsed(request: PendingRequest): Promise<{ request: PendingRequest; told: boolean }> {
-    if (!this.retryLapsed(request)) return { request, told: false };
+  private async closeLapsed(request: PendingRequest): Promise<{ request: PendingRequest; told?: boolean }> {
+    if (!this.retryLapsed(request)) return { request };
     const closed = await this.move(request, ['APPLY_FAILED'], 'APPLY_FAILED', {}, { listedAsFailed: true });
     // Taken off already (or retried just before its time ended): as read, it is not decidable now.
-    if (!closed) return { request, told: false };
+    if (!closed) return { request };
     const [, told] = await Promise.all([
       this.refresh(closed),
       this.deps.announcer.tellRequester(closed).then(
-        () => true,
+        (dm) => dm !== undefined,
         (err: unknown) => {
           this.warn(err, closed, 'requester DM failed');
           return false;
