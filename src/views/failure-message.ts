@@ -47,7 +47,7 @@ export function guestNext(words: SubjectWords, them?: string): string {
  * refusal uses (SLACK_USER_IS_GUEST). `what`: what is not offered ("resets or license changes").
  */
 export function guestNotServed(what: string): string {
-  return `Latchkey's self-service is for members of this workspace. ${guestRefused(what)} ${ASK_FOR_GUESTS} instead.`;
+  return `${guestRefused(what)} ${ASK_FOR_GUESTS} instead.`;
 }
 
 /**

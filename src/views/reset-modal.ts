@@ -227,7 +227,7 @@ export function pendingView(words: ResetWords, requestId: string): ModalView {
     title: words.title,
     close: 'Close',
     blocks: [
-      section(`:hourglass_flowing_sand: ${capitalized(changeOf(words).doing)} your ${words.what} needs an admin's approval. Your ${words.request} request has been sent to them.`),
+      section(`:hourglass_flowing_sand: ${capitalized(changeOf(words).doing)} your ${words.what} needs an admin's approval. Your request has been sent to them.`),
       section("You'll get a direct message when it is decided. Nothing has changed yet."),
       context(`Reference: ${referenceWords(requestId)}`),
     ],

@@ -134,7 +134,7 @@ describe('the Home tab', () => {
     expect(h.slack.callsTo('views.publish').map((c) => c.args.user_id)).toEqual(['UBOB']);
   });
 
-  const GUEST_LINE = "Latchkey's self-service is for members of this workspace. Guest accounts cannot use self-service resets or license changes. Ask your contact at the company or IT instead.";
+  const GUEST_LINE = 'Guest accounts cannot use self-service resets or license changes. Ask your contact at the company or IT instead.';
   /** The Home tab's buttons that start a reset or a license change: what a guest is never offered. */
   const resetButtons = (home: Record<string, any>) => buttonsOf(home).filter((b) => b.action_id.startsWith('home_reset_') || b.action_id === 'home_request_license');
 

@@ -5,9 +5,10 @@ import { GUEST_ANSWER_MAX_AGE_MS } from '../../src/flows/known-guests';
 import { secretIn, useHarness } from '../support/harness';
 import { until } from '../support/until';
 
-/** `/reset`: one command for every credential this deployment serves. */
-const GUEST_LINE = "Latchkey's self-service is for members of this workspace. Guest accounts cannot use self-service resets. Ask your contact at the company or IT instead.";
+// Said once (before: "Latchkey's self-service is for members of this workspace." ahead of it, the same thing twice).
+const GUEST_LINE = 'Guest accounts cannot use self-service resets. Ask your contact at the company or IT instead.';
 
+/** `/reset`: one command for every credential this deployment serves. */
 describe('/reset', () => {
   const h = useHarness({}, (x) => {
     x.slack.clear();

@@ -265,7 +265,7 @@ describe('the Home tab view', () => {
     const guest = homeView({ ...fullData(true), guest: true }, words);
     expect(actionsOf(guest).filter((id) => id.startsWith('home_reset_') || id === 'home_request_license')).toEqual([]);
     const lines = JSON.stringify(guest.blocks);
-    expect(lines).toContain("Latchkey's self-service is for members of this workspace. Guest accounts cannot use self-service resets or license changes. Ask your contact at the company or IT instead.");
+    expect(lines).toContain("Guest accounts cannot use self-service resets or license changes. Ask your contact at the company or IT instead.");
     for (const admin of ['Needs attention', 'home_search']) expect(lines).toContain(admin);
     // Their own history still shows.
     expect(lines).toContain('Your recent activity');

@@ -742,11 +742,13 @@ describe("the admins' message about an approved reset names it by its one name, 
   });
 });
 
-describe("the requester's window after asking an admin names the request by its one name, its credential's noun", () => {
+describe("the requester's window after asking an admin names the request once, by what it changes", () => {
   it.each(CREDENTIALS.map((c) => [c.id, c] as const))('%s', (_, credential) => {
     const words = resetWordsOf(credential);
-    // Before: "…needs an admin's approval. Your request has been sent to them.", naming it nowhere.
-    expect(JSON.stringify(pendingView(words, 'r1').blocks)).toContain(`needs an admin's approval. Your ${words.request} request has been sent to them.`);
+    const said = JSON.stringify(pendingView(words, 'r1').blocks);
+    expect(said).toContain(`your ${words.what} needs an admin's approval. Your request has been sent to them.`);
+    // Before: "Resetting your Amazon WorkMail password needs an admin's approval. Your mail password reset request has been sent to them.": two names for one request.
+    expect(said).not.toContain(`${words.request} request`);
   });
 });
 
