@@ -80,7 +80,8 @@ export interface Activity {
   readonly verifierTransactionId?: string;
   /**
    * A change its requester made with Finish, of a request an admin approved: under that request's
-   * reference, as a line of its own (what the change did), beside the request's line (where it stands).
+   * reference, as a line of its own (what the change did), beside the request's line (where it stands);
+   * on its person's own Home tab, only when it says more than that line (oneLinePerRequest).
    */
   readonly finishesApproval?: true;
   /** An approved reset's steps: which credential (its registry ID), for the views to name in its plug-in's words. */
@@ -551,12 +552,14 @@ export class HomeTab {
     const activity: Part<readonly Activity[]> = events.ok
       ? {
           ok: true,
-          value: activityOf(
-            events.value.filter(madeOrAsked),
-            now,
-            [...(requests?.ok ? requests.value : []), ...(admin ? admin.older.standing : [])],
-            admin ? admin.revokes : [],
-            admin ? admin.older.unread : [],
+          value: oneLinePerRequest(
+            activityOf(
+              events.value.filter(madeOrAsked),
+              now,
+              [...(requests?.ok ? requests.value : []), ...(admin ? admin.older.standing : [])],
+              admin ? admin.revokes : [],
+              admin ? admin.older.unread : [],
+            ),
           ).slice(0, RECENT_ACTIVITY),
         }
       : events;
@@ -1325,6 +1328,19 @@ export function activityOf(
   // order, but a reference is taken when the request is opened (a reset confirmed minutes later
   // shows its confirmation's time), and a pending request's later steps bring it forward.
   return entries.sort((a, b) => compareText(b.at, a.at) || compareText(b.requestId, a.requestId));
+}
+
+/**
+ * The person's own activity, one line per request: their Finish that did just what its request's
+ * line says ("Approved and finished by you"), under the same reference, was read as a second reset
+ * (walk s53). Kept when it says more than that line: a failure, a secret not shown, a step after the
+ * change not done, a revoke's follow-ups. The audit search keeps every step's line (an admin's view).
+ */
+export function oneLinePerRequest(activity: readonly Activity[]): Activity[] {
+  const finished = new Set(activity.filter((a) => a.pendingRequestId !== undefined && a.standing === 'APPLIED').map((a) => a.requestId));
+  const saysNoMore = (a: Activity) =>
+    a.state === 'succeeded' && !a.deliveryFailed && !a.incomplete && !a.errorCode && !a.unreadable && !a.followUpsFailed && !a.revokedBy;
+  return activity.filter((a) => !(a.finishesApproval && finished.has(a.requestId) && saysNoMore(a)));
 }
 
 /** Whose revoke a revoke's record is: a follow-up's names it (revokedBy); else it is its clicker's own. */

@@ -124,6 +124,17 @@ function finishingBy(userId: string): Finishing {
   return { userId, clicks: 0, taken: false, done, settle };
 }
 
+/** What a Finish click's change is given of the approved request it finishes. */
+export interface ApprovedToFinish {
+  readonly credential: string;
+  readonly requestId: string;
+  readonly directoryUserId: string;
+  readonly email: string;
+  readonly approvalRequestId: string;
+  /** The requester's DM with the Finish button, when Latchkey sent one: the one message this request's receipt takes the place of. */
+  readonly finishMessage?: { readonly channel: string; readonly ts: string };
+}
+
 /**
  * The `approval` policy for resets: the request goes to the admins (Approvals); once approved, the
  * requester finishes it from the DM's button, in their own modal, where the reset flow checks who
@@ -192,7 +203,7 @@ export class ResetApprovals implements ApprovalGate {
   async finish<T extends { readonly ok: boolean; readonly code?: string; readonly reason?: string; readonly sent?: false }>(
     requester: Requester,
     approvalRequestId: string,
-    change: (approved: { credential: string; requestId: string; directoryUserId: string; email: string }) => Promise<T>,
+    change: (approved: ApprovedToFinish) => Promise<T>,
     sameAs?: (taken: { credential: string; requestId: string }, ended: Promise<unknown>) => Promise<boolean>,
   ): Promise<Finished<T> | (ResetApprovalFailure & { readonly shownByAnotherClick?: Finished<T>; readonly resultShown?: true })> {
     // The clicks of this approval here (a double click): the one whose take wins shows what comes of it.
@@ -251,7 +262,7 @@ export class ResetApprovals implements ApprovalGate {
   /** The change of a request taken to finish, and its settlement (finish). */
   private async finishTaken<T extends { readonly ok: boolean; readonly code?: string; readonly reason?: string; readonly sent?: false }>(
     request: PendingRequest,
-    change: (approved: { credential: string; requestId: string; directoryUserId: string; email: string }) => Promise<T>,
+    change: (approved: ApprovedToFinish) => Promise<T>,
   ): Promise<Finished<T>> {
     const approved = {
       credential: request.detail.credential ?? '',
@@ -262,6 +273,7 @@ export class ResetApprovals implements ApprovalGate {
       email: request.requesterEmail,
       // The reset's records name the approval it finishes.
       approvalRequestId: request.id,
+      ...(request.finishMessage && { finishMessage: request.finishMessage }),
     };
     let result: T;
     try {

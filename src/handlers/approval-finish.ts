@@ -55,7 +55,7 @@ export function registerApprovalFinish(
     // (opened: false: nothing changed, and what its person was told came as it failed to open). Not
     // in a finally: a flow that throws goes on in the app's error handler, which tells the person
     // after this listener, so a line here would mark an end before that message.
-    const handled = (how: { opened: false } | { ok: boolean; code?: string }) =>
+    const handled = (how: { opened: false } | { ok: boolean; code?: string; givenBack?: true }) =>
       logger.debug({ slackUserId: requester.userId, approvalRequestId, ...how, ms: Date.now() - started }, 'finish click handled');
     const opened = await openedModalOf(context);
     if (!opened?.ok) {
@@ -68,8 +68,13 @@ export function registerApprovalFinish(
     const viewId = opened.viewId;
     const show = (view: ModalView) => updateModal(client, viewId, view, logger, requester.userId);
 
-    /** How this click's modal, and its requester alone, get what the change shows. */
-    const deliveryFor = (credential: string): ResetDelivery => {
+    // Set once the receipt took the place of the Finish button's DM: one reset, one DM, and nothing rewrites it after.
+    let receiptInFinishDm = false;
+    /**
+     * How this click's modal, and its requester alone, get what the change shows. `finishDm`: the
+     * DM with the Finish button, which the receipt takes the place of (the button used up with it).
+     */
+    const deliveryFor = (credential: string, finishDm?: { readonly channel: string; readonly ts: string }): ResetDelivery => {
       const words = wordsOf(credential);
       return {
         showResult: async (result, done) => {
@@ -84,7 +89,24 @@ export function registerApprovalFinish(
         windowGone,
         notifyOwner: async (done) => {
           if (!words) return;
-          const sent = await postDirectMessage(client, requester.userId, resetNotice(done, words, { approved: true }));
+          const receipt = resetNotice(done, words, { approved: true });
+          // Rewritten in place, it says what happened where the request's DM was, rather than a second
+          // message beside one saying the same less surely. Slack refusing that, it is sent anew: the receipt
+          // is the alarm of someone else in the Slack account, so it is never given up for the rewrite.
+          if (finishDm) {
+            const rewritten = await client.chat.update({ channel: finishDm.channel, ts: finishDm.ts, ...receipt }).then(
+              () => true,
+              (err: unknown) => {
+                logger.warn({ slackUserId: requester.userId, approvalRequestId, err: describeError(err) }, "the finish button's message could not be rewritten into the receipt: sent anew");
+                return false;
+              },
+            );
+            if (rewritten) {
+              receiptInFinishDm = true;
+              return { rewrite: async (truer) => void (await client.chat.update({ channel: finishDm.channel, ts: finishDm.ts, ...resetNotice(truer, words, { approved: true }) })) };
+            }
+          }
+          const sent = await postDirectMessage(client, requester.userId, receipt);
           // Rewritten when what it says of the secret turns out wrong (another click's window could show it nowhere).
           return sent && { rewrite: async (truer) => void (await client.chat.update({ ...sent, ...resetNotice(truer, words, { approved: true }) })) };
         },
@@ -94,7 +116,7 @@ export function registerApprovalFinish(
       requester,
       approvalRequestId,
       // The reset flow checks who is asking, and who they are in the directory, again before the change.
-      (approved) => resets.finishApproved(requester, approved.credential, approved, deliveryFor(approved.credential)),
+      (approved) => resets.finishApproved(requester, approved.credential, approved, deliveryFor(approved.credential, approved.finishMessage ?? dmOf(clicked.click.container))),
       // Turned away for another click of theirs (a double click): this modal shows what that one's does.
       (taken, ended) => resets.sameAsFinishing(requester, taken.credential, taken.requestId, deliveryFor(taken.credential), ended),
     );
@@ -114,25 +136,25 @@ export function registerApprovalFinish(
     else if (words && shown.result.shownElsewhere) await show(resultElsewhereView(shown.result.shownElsewhere, words));
     // From the Home tab: its line now says how the request stands (finished, given back, or why not), without a button that is used.
     if (clicked.click.view?.type === 'home' && republishHome) await republishHome(requester);
-    // Used, whatever its change did: the DM with the button loses it and says how it ended (clicked
+    // Used, whatever its change did: the DM with the button loses it and says how it ended (its receipt, when the change was made; clicked
     // on the Home tab, that DM is the one kept with the request). Given back (nothing was sent), it keeps its
     // button, which works again. Superseded (an admin decided the request again meanwhile), its button
     // is the newer approval's too: left as it is.
-    const container = clicked.click.container;
-    const dm =
-      container?.channel_id && container.message_ts
-        ? { channel: container.channel_id, ts: container.message_ts }
-        : outcome.ok && clicked.click.view?.type === 'home'
-          ? outcome.request.finishMessage
-          : undefined;
-    if (outcome.ok && !outcome.givenBack && !outcome.superseded && dm) {
+    const dm = dmOf(clicked.click.container) ?? (outcome.ok && clicked.click.view?.type === 'home' ? outcome.request.finishMessage : undefined);
+    // Its receipt is there already (notifyOwner), saying more than a finish could.
+    if (outcome.ok && !outcome.givenBack && !outcome.superseded && dm && !(outcome.result.ok && receiptInFinishDm)) {
       const at = outcome.result.ok ? outcome.result.at : clock.now();
       await client.chat
         .update({ channel: dm.channel, ts: dm.ts, ...finishedMessage(outcome.result.ok ? { ok: true, at } : { ...outcome.result, at }, words) })
         .catch((err: unknown) => logger.warn({ slackUserId: requester.userId, approvalRequestId, err: describeError(err) }, "the finish button's message could not be rewritten"));
     }
-    handled({ ok: outcome.ok, ...(!outcome.ok && { code: outcome.code }) });
+    handled({ ok: outcome.ok, ...(!outcome.ok && { code: outcome.code }), ...(outcome.ok && outcome.givenBack && { givenBack: true }) });
   });
+}
+
+/** The DM message a click came from, if it came from one. */
+function dmOf(container: { channel_id?: string; message_ts?: string } | null | undefined): { channel: string; ts: string } | undefined {
+  return container?.channel_id && container.message_ts ? { channel: container.channel_id, ts: container.message_ts } : undefined;
 }
 
 function wordsOf(credentialId: string | undefined): ResetWords | undefined {

@@ -60,11 +60,14 @@ function finishing(h: Harness, userId: string, finish: { value: string; message:
 }
 
 /**
- * The finish that used the approval has ended here (its DM rewritten without the button, the
- * handler's last step): a click from now on joins none of its clicks, and is told the approval was used.
+ * The finish that used the approval has ended here (its "finish click handled" line, the
+ * handler's last step; one that gave it back used nothing): a click from now on joins none of its
+ * clicks, and is told the approval was used.
  */
-async function finishEnded(h: Harness, finish: { message: { channel: string; ts: string } }) {
-  await h.slack.waitForCall('chat.update', (c) => c.args.channel === finish.message.channel && c.args.ts === finish.message.ts);
+async function finishEnded(h: Harness, finish: { value: string }) {
+  const ended = (l: string) =>
+    l.includes('"msg":"finish click handled"') && l.includes(`"approvalRequestId":"${finish.value}"`) && l.includes('"ok":true') && !l.includes('"givenBack":true');
+  await until(`the end of the Finish click that took ${finish.value} (its "finish click handled" line)`, () => h.logs.some(ended));
 }
 
 /**
@@ -155,14 +158,17 @@ describe('the approval policy for a reset', () => {
       ['outcome', 'approve', 'UANN', 'pin', request.approvalId],
     ]);
 
-    // The DM's Finish button is gone once used: the message says when it was finished, and nothing new.
+    // One reset, one DM: the Finish button's message becomes the receipt (when, that the PIN was shown, the alarm), never a second message beside it.
     const dm = await h.slack.waitForCall('chat.update', (c) => c.args.channel === finish.message.channel && c.args.ts === finish.message.ts);
     expect(JSON.stringify(dm.args)).not.toContain('approval_finish');
-    expect(dm.args.text).toMatch(/^You finished your meeting PIN reset at <!date\^\d+\^\{time\} on \{date_short\}\|/);
-    expect(JSON.stringify(dm.args.blocks)).toContain('Latchkey shows your new PIN to you alone: in your own window or, if that was closed, in a message only you can see.');
-    // Where it went cannot always be known here (Slack may have put another window in place of the first): what to do if it was not seen,
-    // which, under this policy, is a new request an admin must approve again.
-    expect(JSON.stringify(dm.args.blocks)).toContain('If you did not see your new PIN, run `/reset-pin` to ask again; an admin must approve it again.');
+    expect(dm.args.text).toMatch(/^Your Amazon Chime meeting PIN was reset at <!date\^\d+\^\{time\} on \{date_short\}\|[^>]+>\. If this wasn't you, contact IT\.$/);
+    // It was shown in her window: no hedge about where it may have gone.
+    expect(JSON.stringify(dm.args)).not.toContain('if that was closed');
+    expect(JSON.stringify(dm.args.blocks)).toContain('If you need it reset again, run `/reset-pin` to ask; an admin must approve it again.');
+    await finishEnded(h, finish);
+    const toAnn = h.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === finish.message.channel);
+    expect(toAnn.filter((c) => /was reset at|You finished/.test(String(c.args.text)))).toEqual([]);
+    expect(h.slack.callsTo('chat.update').filter((c) => c.args.ts === finish.message.ts)).toHaveLength(1);
 
     // Privacy: the PIN is in the requester's own finish modal only.
     const finishModal = (c: SlackCall) => c.method === 'views.update' && c.args.view_id === finished.viewId;
@@ -239,10 +245,10 @@ describe('the approval policy for a reset', () => {
     expect(after).not.toContain('approval_finish');
     // The PIN is in her modal only: never in a published tab.
     expect(JSON.stringify(h.slack.callsTo('views.publish').map((c) => c.args))).not.toContain(pin!);
-    // Her DM no longer says "Finish it by …" with a live button: rewritten in place as a finish clicked there would be.
+    // Her DM no longer says "Finish it by …" with a live button: rewritten in place into the receipt, as a finish clicked there would be.
     const dm = await h.slack.waitForCall('chat.update', (c) => c.args.channel === finish.message.channel && c.args.ts === finish.message.ts);
     expect(JSON.stringify(dm.args)).not.toContain('approval_finish');
-    expect(dm.args.text).toMatch(/^You finished your meeting PIN reset at <!date\^\d+\^\{time\} on \{date_short\}\|/);
+    expect(dm.args.text).toMatch(/^Your Amazon Chime meeting PIN was reset at <!date\^\d+\^\{time\} on \{date_short\}\|[^>]+>\. If this wasn't you, contact IT\.$/);
     expect(JSON.stringify(dm.args)).not.toContain(pin!);
 
     // Used once: the DM's button, clicked after, changes nothing.
@@ -426,15 +432,14 @@ describe('the approval policy: one reference per request', () => {
     expect(done.find((l) => l.includes('*Meeting PIN reset decision*'))).toContain('by <@UADA> for <@UANN> · :white_check_mark: Approved');
     expect(done.find((l) => !l.includes('*Meeting PIN reset request*') && !l.includes('*Meeting PIN reset decision*'))).toContain('by <@UANN> · :white_check_mark: Done');
     expect(done.flatMap(referencesIn)).toEqual([shown, shown, shown]);
-    // Her Home tab: the request's line and the reset's, both under it.
+    // Her Home tab: one request, one line, under its reference (before: her Finish's "Meeting PIN reset, finishing your approved request · Done" too, read as a second reset).
     const after = (await h.openHome('UANN')).home.blocks as any[];
     const lines = after.map((b) => String(b.text?.text ?? '')).filter((t) => t.includes('Reference'));
-    expect(lines.filter((t) => referencesIn(t).includes(shown!))).toHaveLength(2);
+    expect(lines.filter((t) => referencesIn(t).includes(shown!))).toHaveLength(1);
     expect(lines.flatMap(referencesIn).every((r) => r === shown)).toBe(true);
     // She finished it herself: never "applied", as a license change its approval applies is.
-    expect(lines.find((t) => t.includes('*Meeting PIN reset request*'))).toContain(':white_check_mark: Approved and finished by you');
-    // Her Finish's line says it is that request's, never read as a second reset under the same reference.
-    expect(lines.find((t) => !t.includes('*Meeting PIN reset request*'))).toMatch(/^\*Meeting PIN reset\*, finishing your approved request · :white_check_mark: Done\n/);
+    expect(lines[0]).toContain('*Meeting PIN reset request*');
+    expect(lines[0]).toContain(':white_check_mark: Approved and finished by you');
   });
 
   it("a request refused because one is already waiting gives, in its modal, the reference its Home tab line and the admins' search give", async () => {
@@ -1057,8 +1062,8 @@ describe("the approval policy: Finish clicked twice, Slack putting the second cl
       expect(tried.length).toBeGreaterThan(0);
       expect(tried.every((c) => c.result?.ok === false)).toBe(true);
 
-      // Bob is told what to do: in his receipt, and in the window in front of him.
-      const receipt = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUBOB' && String(c.args.text).includes('was reset at'));
+      // Bob is told what to do: in his receipt (his Finish button's DM, rewritten), and in the window in front of him.
+      const receipt = await h.slack.waitForCall('chat.update', (c) => c.args.ts === finish.message.ts && String(c.args.text).includes('was reset at'));
       // Before: "Run `/reset-pin` again to get a new one.", as if running it gave a new one at once, not a new request.
       expect(receipt.args.text).toContain('but Latchkey could not show you the new one. Run `/reset-pin` to ask again; an admin must approve it again.');
       // Said once: not again in the line under it.
@@ -1093,7 +1098,7 @@ describe("the approval policy: Finish clicked twice, Slack putting the second cl
     const { finish } = await approved(h, 'UBOB');
     h.slack.setViewsOpen('replace');
     const held = h.slack.held.length;
-    const releaseReceipt = h.slack.hold('chat.postMessage', (args) => args.channel === 'DUBOB' && String(args.text).includes('was reset at'));
+    const releaseReceipt = h.slack.hold('chat.update', (args) => args.ts === finish.message.ts && String(args.text).includes('was reset at'));
     try {
       const trigger = h.slack.newTriggerId('UBOB');
       await h.click('UBOB', 'approval_finish', finish.value, finish.message, trigger);
@@ -1120,8 +1125,9 @@ describe("the approval policy: Finish clicked twice, Slack putting the second cl
       await h.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === 'UBOB' && c.result?.ok === false);
       releaseReceipt();
 
-      const receipt = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUBOB' && c.result?.ok === true && String(c.args.text).includes('was reset at'));
-      const rewritten = await h.slack.waitForCall('chat.update', (c) => c.args.ts === receipt.result?.ts);
+      // The receipt in place of the Finish button's DM, then rewritten there.
+      await h.slack.waitForCall('chat.update', (c) => c.args.ts === finish.message.ts && c.result?.ok === true && String(c.args.text).includes('was reset at'));
+      const rewritten = await h.slack.waitForCall('chat.update', (c) => c.args.ts === finish.message.ts && String(c.args.text).includes('could not show you'));
       // Before: "Run `/reset-pin` again to get a new one."
       expect(rewritten.args.text).toContain('but Latchkey could not show you the new one. Run `/reset-pin` to ask again; an admin must approve it again.');
       expect(JSON.stringify(rewritten.args)).not.toContain('to get a new one');
@@ -1358,9 +1364,10 @@ describe("the approval policy on Lambda, past the work order's time for Slack ca
       ['attempt', undefined, undefined],
       ['outcome', 'success', true],
     ]);
-    // Nothing was sent to Slack after the change: the PIN's modal, the ephemeral message that stands in for it, the receipt's DM, the admins' message and the rewrite of the Finish button's DM were each given up, and said.
+    // Nothing was sent to Slack after the change: the PIN's modal, the ephemeral message that stands in for it, the receipt (in place of the
+    // Finish button's DM, then as a DM of its own), the admins' message and the rewrite of the Finish button's DM were each given up, and said.
     expect(h.slack.held.slice(sent)).toEqual([]);
-    expect(notMade(logged)).toEqual(['views.update', 'conversations.open', 'conversations.open', 'chat.update', 'chat.update']);
+    expect(notMade(logged)).toEqual(['views.update', 'conversations.open', 'chat.update', 'conversations.open', 'chat.update', 'chat.update']);
     expect(JSON.stringify(h.slack.calls)).not.toContain(pin);
     // What followed the deadline, the outcome record and the settlement, fits in the reserve at the
     // DynamoDB client's bound (four attempts, backoffs of at most 350 ms in all), a second to spare.

@@ -114,8 +114,8 @@ describe('/reset-okta-mfa', () => {
     expect(said).toContain('Your Okta sign-in factors have been removed.');
     expect(said).toContain('Okta will ask you to set up Okta Verify on it');
 
-    // The owner's DM, and the audit: the request and the reset by the requester, the decision by the approver.
-    const dm = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUANN' && String(c.args.text).startsWith('Your Okta MFA was reset'));
+    // The owner's DM (its Finish button's, now the receipt), and the audit: the request and the reset by the requester, the decision by the approver.
+    const dm = await h.slack.waitForCall('chat.update', (c) => c.args.channel === 'DUANN' && String(c.args.text).startsWith('Your Okta MFA was reset'));
     expect(dm.args.text).toMatch(/^Your Okta MFA was reset at .* If this wasn't you, contact IT\.$/);
     // This request's records only: other tests of the describe, before or after this one, ask and approve too.
     const ofThis = (r: { approvalRequestId?: string }) => r.approvalRequestId === request.approvalId;
