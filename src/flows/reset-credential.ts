@@ -1051,6 +1051,10 @@ export class ResetCredential {
     // "could not show you the new one" is said only of a secret: a change with none has nothing to show again.
     const receiptOf = (delivered: Delivered): ResetDone =>
       result.secret ? { ...done, secretShown: !delivered.deliveryFailed, ...(delivered.shownAside && { secretShownAside: delivered.shownAside }) } : done;
+    // A warning, not an alert, though the receipt is the alarm: Slack refusing a DM to the person is Slack's
+    // (an outage, a rate limit) or the person's (an account deactivated meanwhile), not a fault of ours, and
+    // the person's own touch could raise it. A token of ours refused fails every call, and alerts there.
+    // The person still has their window, which says what was done.
     const ownerNotified = (err: unknown) => this.deps.logger.warn({ requestId: ticket.requestId, err: describeError(err) }, 'owner notification failed');
     const receipt = await delivery.notifyOwner(receiptOf({ deliveryFailed, shownAside })).catch(ownerNotified);
     // A close from here on is of the result's own view, or of a confirmation whose answer Slack had not shown yet: that secret is lost (README).

@@ -176,6 +176,18 @@ describe('the approval policy for a reset', () => {
     expect(h.logs.join('\n')).not.toContain(pin!);
   });
 
+  it("finished while Slack refuses to rewrite the Finish button's DM into the receipt: the receipt is sent anew, never given up", async () => {
+    const { finish } = await approved(h, 'UANN');
+    h.slack.failNext('chat.update', { error: 'cant_update_message' }, 1, (args) => args.channel === finish.message.channel && args.ts === finish.message.ts);
+    await finishing(h, 'UANN', finish);
+    // The receipt is the alarm of someone else in the Slack account: a new DM when the old one cannot hold it.
+    const receipt = await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === finish.message.channel && /was reset at/.test(String(c.args.text)));
+    expect(receipt.args.text).toMatch(/^Your Amazon Chime meeting PIN was reset at <!date\^\d+\^[^>]+>\. If this wasn't you, contact IT\.$/);
+    await finishEnded(h, finish);
+    expect(h.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === finish.message.channel && /was reset at/.test(String(c.args.text)))).toHaveLength(1);
+    expect(h.logs.some((l) => l.includes("the finish button's message could not be rewritten into the receipt: sent anew"))).toBe(true);
+  });
+
   it('finished, but its modal closed while the change ran: the new PIN comes in an ephemeral message to the requester alone, and nowhere else', async () => {
     const { finish } = await approved(h, 'UBOB');
     const showsPin = (args: Record<string, any>) => JSON.stringify(args.view?.blocks ?? []).includes('"block_id":"secret"');
