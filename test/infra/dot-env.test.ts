@@ -259,3 +259,10 @@ test(".env's AWS_REGION, where WorkMail's organization is (npm start and npm run
   expect(synth(STACK_ONLY, { dotEnv: file, shell: { CDK_DEFAULT_REGION: 'eu-west-1' }, say: () => undefined }).validationError).toBeUndefined();
   expect(synth(STACK_ONLY, { dotEnv: file, say: () => undefined }).validationError).toBeUndefined();
 });
+
+test(".env's AWS_REGION and a deploy to another region without Amazon WorkMail set up (every other directory set up): the synth goes through, as nothing the function calls is bound to .env's region", () => {
+  const lines = SETTINGS_LINES.filter((line) => !line.startsWith('WORKMAIL_ORGANIZATION_ID='));
+  expect(lines).toHaveLength(SETTINGS_LINES.length - 1);
+  const file = dotEnv([...lines, 'AWS_REGION=eu-west-1']);
+  expect(synth(STACK_ONLY, { dotEnv: file, shell: { CDK_DEFAULT_REGION: 'us-east-1' }, say: () => undefined }).validationError).toBeUndefined();
+});
