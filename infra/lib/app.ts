@@ -26,10 +26,15 @@ export function buildApp(props: AppProps = {}, options: BuildOptions = {}): { ap
   const app = new App(props);
   const fromContext = (key: string): unknown => app.node.tryGetContext(key);
   const dotEnv = options.dotEnv === undefined ? undefined : contextFromDotEnv(options.dotEnv, fromContext, options.shell);
-  // Said before the settings are checked: a problem below may be about a value from .env.
   const say = options.say ?? console.error;
-  if (dotEnv) for (const line of describeDotEnv(dotEnv)) say(line);
-  const settings = settingsFromContext((key) => fromContext(key) ?? dotEnv?.context[key], Object.keys(app.node.getAllContext()), dotEnv);
+  let settings: LatchkeySettings | undefined;
+  try {
+    settings = settingsFromContext((key) => fromContext(key) ?? dotEnv?.context[key], Object.keys(app.node.getAllContext()), dotEnv);
+  } finally {
+    // Said before the settings' problems, which may be about a value from .env; with them known, .env's
+    // AWS_REGION is said to be checked when a directory called in the function's region is set up.
+    if (dotEnv) for (const line of describeDotEnv(dotEnv, settings && regionalDirectory(settings))) say(line);
+  }
   for (const warning of settings.dotEnvWarnings) say(`  ${warning}`);
   const elsewhere = regionMismatch(settings, dotEnv?.region, options.shell ?? {});
   if (elsewhere !== undefined) throw new SettingsError([elsewhere]);
@@ -49,12 +54,16 @@ export function buildApp(props: AppProps = {}, options: BuildOptions = {}): { ap
 function regionMismatch(settings: LatchkeySettings, dotEnvRegion: string | undefined, shell: Readonly<Record<string, string | undefined>>): string | undefined {
   const deployRegion = shell.CDK_DEFAULT_REGION?.trim();
   if (!dotEnvRegion || !deployRegion || dotEnvRegion === deployRegion) return undefined;
-  const regional = settings.credentials.find(({ credential }) => credential.awsRegions !== undefined);
-  if (!regional) return undefined;
-  const name = regional.credential.words.directory;
+  const name = regionalDirectory(settings);
+  if (!name) return undefined;
   return (
     `AWS_REGION: .env says ${dotEnvRegion}, the region of ${name}'s organization, but this deploy goes to ${deployRegion} (your AWS profile's or shell's region), ` +
-    `and the function calls ${name} in its own region: every reset would fail. Deploy to ${dotEnvRegion} (AWS_REGION=${dotEnvRegion} npm run deploy, or --profile with a profile in it), ` +
-    `or, if the organization is in ${deployRegion}, set AWS_REGION=${deployRegion} in .env`
+    `and the function calls ${name} in its own region: every reset would fail. Deploy to ${dotEnvRegion} (AWS_REGION=${dotEnvRegion} npm run deploy, or npm run deploy -- --profile <a profile whose region is ${dotEnvRegion}>), ` +
+    `or, if the organization is in ${deployRegion}, set AWS_REGION=${deployRegion} in .env (.env's; your shell's AWS_REGION, if set, wins for npm start)`
   );
+}
+
+/** The directory set up whose calls go to the function's own region (WorkMail), if any: .env's AWS_REGION is where its organization is. */
+function regionalDirectory(settings: LatchkeySettings): string | undefined {
+  return settings.credentials.find(({ credential }) => credential.awsRegions !== undefined)?.credential.words.directory;
 }

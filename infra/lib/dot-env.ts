@@ -116,7 +116,7 @@ export function contextFromDotEnv(file: string, given: (key: ContextKey) => unkn
 }
 
 /** What the synth says on standard error of what it took from .env: values of the settings taken, names of the rest. */
-export function describeDotEnv(read: DotEnvContext): string[] {
+export function describeDotEnv(read: DotEnvContext, regionChecked?: string): string[] {
   const lines = [`Settings from ${read.file} (a -c key, or cdk.json's context, wins over it):`];
   if (read.taken.length === 0 && read.fromShell.length === 0) lines.push('  none: it gives no setting of the stack that the context leaves out');
   for (const { key, variable, value } of read.taken) lines.push(`  ${key}=${value} (${variable})`);
@@ -130,7 +130,10 @@ export function describeDotEnv(read: DotEnvContext): string[] {
   }
   // The app's own with why (PORT is the server's), so that one meant for the function is not taken for a slip.
   const apps = read.ignored.filter((v) => NOT_CONTEXT_KEYS[v] !== undefined);
-  const others = read.ignored.filter((v) => NOT_CONTEXT_KEYS[v] === undefined);
+  // With a directory called in the function's own region set up (`regionChecked`), .env's AWS_REGION is used: the deploy's region is checked against it.
+  const checked = regionChecked !== undefined && read.ignored.includes('AWS_REGION');
+  const others = read.ignored.filter((v) => NOT_CONTEXT_KEYS[v] === undefined && !(checked && v === 'AWS_REGION'));
+  if (checked) lines.push(`  AWS_REGION: not the stack's region; checked against it, as ${regionChecked}'s organization is there.`);
   if (apps.length > 0) lines.push(`  The app's settings the stack does not take, so not used: ${apps.map((v) => `${v} (${NOT_CONTEXT_KEYS[v]})`).join('; ')}.`);
   if (others.length > 0) {
     // npm start and the doctor take AWS_PROFILE from .env (the SDK reads it from their environment);

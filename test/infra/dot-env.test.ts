@@ -49,7 +49,7 @@ const functionEnv = (s: Synthesized): Record<string, unknown> =>
 
 const withFlags = synth(FULL_CONTEXT);
 
-test("a .env with the app's settings gives the same template as the same -c keys, and says each setting it took; the server's own (PORT), with why, and the region are named as not used", () => {
+test("a .env with the app's settings gives the same template as the same -c keys, and says each setting it took; the server's own (PORT) is named as not used, with why, and the region as checked, WorkMail being set up", () => {
   expect(withFlags.validationError).toBeUndefined();
   const file = dotEnv([
     "# as .env.example's copy: comments, a quoted value, the server's own settings",
@@ -65,7 +65,8 @@ test("a .env with the app's settings gives the same template as the same -c keys
   expect(fromFile.said).toEqual(expect.arrayContaining(['  approvalsChannelId=C0APPROVALS (APPROVALS_CHANNEL_ID)', '  adminUserIds=U0ADMIN1,U0ADMIN2 (ADMIN_USER_IDS)', '  logLevel=debug (LOG_LEVEL)']));
   expect(fromFile.said.filter((line) => line.includes('(GOOGLE_API_URL)'))).toEqual([]);
   expect(fromFile.said).toContainEqual(expect.stringMatching(/^ {2}The app's settings the stack does not take, so not used: PORT \(the server only: /));
-  expect(fromFile.said).toContainEqual(expect.stringMatching(/^ {2}Not settings of the stack, so not used: AWS_REGION\. The region is the one of your AWS profile or shell/));
+  expect(fromFile.said).toContainEqual("  AWS_REGION: not the stack's region; checked against it, as Amazon WorkMail's organization is there.");
+  expect(fromFile.said.join('\n')).not.toMatch(/not used: .*AWS_REGION/);
 });
 
 test('a -c key wins over the same setting in .env, and the synth says so; the settings -c leaves out still come from .env', () => {
@@ -254,9 +255,13 @@ test(".env's AWS_REGION, where WorkMail's organization is (npm start and npm run
   }
   expect(stopped).toBeInstanceOf(SettingsError);
   expect((stopped as SettingsError).problems).toEqual([
-    "AWS_REGION: .env says eu-west-1, the region of Amazon WorkMail's organization, but this deploy goes to us-east-1 (your AWS profile's or shell's region), and the function calls Amazon WorkMail in its own region: every reset would fail. Deploy to eu-west-1 (AWS_REGION=eu-west-1 npm run deploy, or --profile with a profile in it), or, if the organization is in us-east-1, set AWS_REGION=us-east-1 in .env",
+    "AWS_REGION: .env says eu-west-1, the region of Amazon WorkMail's organization, but this deploy goes to us-east-1 (your AWS profile's or shell's region), and the function calls Amazon WorkMail in its own region: every reset would fail. Deploy to eu-west-1 (AWS_REGION=eu-west-1 npm run deploy, or npm run deploy -- --profile <a profile whose region is eu-west-1>), or, if the organization is in us-east-1, set AWS_REGION=us-east-1 in .env (.env's; your shell's AWS_REGION, if set, wins for npm start)",
   ]);
-  expect(synth(STACK_ONLY, { dotEnv: file, shell: { CDK_DEFAULT_REGION: 'eu-west-1' }, say: () => undefined }).validationError).toBeUndefined();
+  const said: string[] = [];
+  expect(synth(STACK_ONLY, { dotEnv: file, shell: { CDK_DEFAULT_REGION: 'eu-west-1' }, say: (line) => said.push(line) }).validationError).toBeUndefined();
+  // Used, so never said to be unused: the deploy's region is checked against it.
+  expect(said).toContainEqual("  AWS_REGION: not the stack's region; checked against it, as Amazon WorkMail's organization is there.");
+  expect(said.join('\n')).not.toMatch(/not used: .*AWS_REGION/);
   expect(synth(STACK_ONLY, { dotEnv: file, say: () => undefined }).validationError).toBeUndefined();
 });
 
