@@ -1,5 +1,5 @@
 import { CREDENTIALS } from '../../src/credentials';
-import { activityOf } from '../../src/flows/home-tab';
+import { activityOf, oneLinePerRequest, type Activity } from '../../src/flows/home-tab';
 import type { PendingRequest } from '../../src/flows/approvals/pending-request';
 import type { AuditEvent } from '../../src/flows/ports';
 import { homeWords } from '../../src/handlers/home-words';
@@ -183,5 +183,28 @@ describe("the admin's Today, as a person would say it", () => {
     expect(text).toContain('Refused: 2 requests from guests, 1 request from a suspended account.');
     expect(text).toContain(`*${capitalized(words.actions[reset]!.name)}*: 3 done"`);
     expect(text).not.toMatch(/Turned away|: 2 ·|a guest: /);
+  });
+});
+
+describe("the person's own lines: one per request (oneLinePerRequest)", () => {
+  // An approved request its requester finished, and that Finish's own line under the same reference.
+  const request: Activity = { requestId: 'REF1', action: reset, at: '2026-12-04T13:00:00Z', state: 'succeeded', actor: ada, pendingRequestId: 'P1', standing: 'APPLIED' };
+  const finish: Activity = { requestId: 'REF1', action: reset, at: '2026-12-04T13:05:00Z', state: 'succeeded', actor: ada, finishesApproval: true };
+
+  it('leaves out the Finish that says no more than its request\'s line', () => {
+    expect(oneLinePerRequest([request, finish])).toEqual([request]);
+  });
+
+  it('keeps the Finish whose secret was not shown: two lines, as that is what the person must act on', () => {
+    const undelivered = { ...finish, deliveryFailed: true };
+    expect(oneLinePerRequest([request, undelivered])).toEqual([request, undelivered]);
+  });
+
+  it('keeps the Finish with a step after the change not done: two lines', () => {
+    const incomplete: Activity = { ...finish, state: 'partial', incomplete: [{ step: 'signOut', code: 'DIRECTORY_UNAVAILABLE' }] };
+    expect(oneLinePerRequest([request, incomplete])).toEqual([request, incomplete]);
+    // Even on a line that says succeeded: the step left undone is what keeps it.
+    const stillIncomplete: Activity = { ...incomplete, state: 'succeeded' };
+    expect(oneLinePerRequest([request, stillIncomplete])).toEqual([request, stillIncomplete]);
   });
 });
