@@ -1,4 +1,4 @@
-import { ACCOUNT_GONE, type ApprovalFailure, type ApprovalKind, type Approvals } from './approvals/approvals';
+import { ACCOUNT_GONE, type ApprovalFailure, type ApprovalKind, type Approvals, FINISH_OUTCOME_UNKNOWN_AFTER_MS } from './approvals/approvals';
 import type { PendingRequest } from './approvals/pending-request';
 import { asFailure, describeError, type FailureCode } from './failure';
 import type { Logger, Requester, ReviewFact, WorkspaceMembers } from './ports';
@@ -133,6 +133,25 @@ export interface ApprovedToFinish {
   readonly approvalRequestId: string;
   /** The requester's DM with the Finish button, when Latchkey sent one: the one message this request's receipt takes the place of. */
   readonly finishMessage?: { readonly channel: string; readonly ts: string };
+  /** When this finish took the request: past FINISH_OUTCOME_UNKNOWN_AFTER_MS from it, an admin may have decided it again. */
+  readonly takenAt?: string;
+}
+
+/**
+ * The Finish DM a finish's receipt may take the place of (`clicked`, the DM its click came from, when
+ * the request kept none), at `now`: only while no admin can have decided the request again since
+ * the take, with a minute to spare. Past that, the DM may be a newer decision's (a new approval's
+ * button, a denial), which the receipt must not overwrite: it is sent as a new DM instead.
+ */
+export function finishDmStillOurs(
+  approved: ApprovedToFinish,
+  now: Date,
+  clicked?: { readonly channel: string; readonly ts: string },
+): { readonly channel: string; readonly ts: string } | undefined {
+  const takenAt = approved.takenAt === undefined ? NaN : Date.parse(approved.takenAt);
+  // Not known when it was taken: not known to be ours.
+  if (!(now.getTime() < takenAt + FINISH_OUTCOME_UNKNOWN_AFTER_MS - 60_000)) return undefined;
+  return approved.finishMessage ?? clicked;
 }
 
 /**
@@ -274,6 +293,7 @@ export class ResetApprovals implements ApprovalGate {
       // The reset's records name the approval it finishes.
       approvalRequestId: request.id,
       ...(request.finishMessage && { finishMessage: request.finishMessage }),
+      ...(request.takenAt && { takenAt: request.takenAt }),
     };
     let result: T;
     try {

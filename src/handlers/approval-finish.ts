@@ -1,6 +1,6 @@
 import type { ModalView } from '@slack/types';
 import { CREDENTIALS } from '../credentials';
-import type { ResetApprovals } from '../flows/reset-approval';
+import { finishDmStillOurs, type ResetApprovals } from '../flows/reset-approval';
 import type { Clock, Logger, Requester } from '../flows/ports';
 import type { ResetCredential, ResetDelivery } from '../flows/reset-credential';
 import { openedModalOf } from '../slack/arrival-modal';
@@ -71,10 +71,11 @@ export function registerApprovalFinish(
     // Set once the receipt took the place of the Finish button's DM: one reset, one DM, and nothing rewrites it after.
     let receiptInFinishDm = false;
     /**
-     * How this click's modal, and its requester alone, get what the change shows. `finishDm`: the
-     * DM with the Finish button, which the receipt takes the place of (the button used up with it).
+     * How this click's modal, and its requester alone, get what the change shows. `finishDmNow`: the
+     * DM with the Finish button, which the receipt takes the place of (the button used up with it),
+     * asked when the receipt goes, as by then it may be a newer decision's (finishDmStillOurs).
      */
-    const deliveryFor = (credential: string, finishDm?: { readonly channel: string; readonly ts: string }): ResetDelivery => {
+    const deliveryFor = (credential: string, finishDmNow?: () => { readonly channel: string; readonly ts: string } | undefined): ResetDelivery => {
       const words = wordsOf(credential);
       return {
         showResult: async (result, done) => {
@@ -90,6 +91,7 @@ export function registerApprovalFinish(
         notifyOwner: async (done) => {
           if (!words) return;
           const receipt = resetNotice(done, words, { approved: true });
+          const finishDm = finishDmNow?.();
           // Rewritten in place, it says what happened where the request's DM was, rather than a second
           // message beside one saying the same less surely. Slack refusing that, it is sent anew: the receipt
           // is the alarm of someone else in the Slack account, so it is never given up for the rewrite.
@@ -116,7 +118,7 @@ export function registerApprovalFinish(
       requester,
       approvalRequestId,
       // The reset flow checks who is asking, and who they are in the directory, again before the change.
-      (approved) => resets.finishApproved(requester, approved.credential, approved, deliveryFor(approved.credential, approved.finishMessage ?? dmOf(clicked.click.container))),
+      (approved) => resets.finishApproved(requester, approved.credential, approved, deliveryFor(approved.credential, () => finishDmStillOurs(approved, clock.now(), dmOf(clicked.click.container)))),
       // Turned away for another click of theirs (a double click): this modal shows what that one's does.
       (taken, ended) => resets.sameAsFinishing(requester, taken.credential, taken.requestId, deliveryFor(taken.credential), ended),
     );

@@ -1651,6 +1651,34 @@ describe('the approval policy: nothing secret at rest', () => {
   });
 });
 
+describe('the approval policy: a finish that completes after its bound', () => {
+  const h = useHarness({ env: POLICY });
+  afterEach(() => (h.clock.offsetMs = 0));
+
+  it("a finish that completes after an admin approved it again (past the bound): its receipt is a new DM, never a rewrite of a DM the newer approval may own", async () => {
+    const { request, finish } = await approved(h, 'UANN');
+    // Its change is made, and the PIN on its way to the modal when Slack stalls: the finish hangs.
+    const release = h.slack.hold('views.update', (args) => JSON.stringify(args.view?.blocks ?? []).includes('"block_id":"secret"'));
+    try {
+      await h.click('UANN', 'approval_finish', finish.value, finish.message, h.slack.newTriggerId());
+      await until('the held views.update that shows the PIN', () => h.slack.held.length > 0);
+      // Past the bound, an admin approves it again: the requester gets a new Finish DM.
+      h.clock.offsetMs = 11 * 60_000;
+      const review = await reviews(h, 'UADA', request);
+      await h.submit('UADA', review.view, { values: decide('approve') });
+      expect(JSON.stringify(await h.viewUpdate(review.viewId, 2))).toContain('finishes it themselves');
+      let buttons = 0;
+      await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUANN' && JSON.stringify(c.args.blocks ?? []).includes('approval_finish') && ++buttons === 2);
+    } finally {
+      release();
+    }
+    // The late finish's receipt comes anew; neither Finish DM is rewritten into it.
+    await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUANN' && /was reset at/.test(String(c.args.text)));
+    await finishEnded(h, finish);
+    expect(h.slack.callsTo('chat.update').filter((c) => c.args.channel === 'DUANN' && /was reset at/.test(String(c.args.text)))).toEqual([]);
+  });
+});
+
 describe('the approval policy: a finish that died midway', () => {
   const h = useHarness({ env: POLICY });
 

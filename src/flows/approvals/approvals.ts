@@ -32,7 +32,7 @@ export type ReviewFieldError = 'NO_DECISION' | 'COMMENT_REQUIRED' | 'COMMENT_TOO
  * process died midway, and the change may or may not have been made. Only then can an admin
  * decide it again; a change takes seconds, so one under way is never decided over.
  */
-const FINISH_OUTCOME_UNKNOWN_AFTER_MS = 10 * 60_000;
+export const FINISH_OUTCOME_UNKNOWN_AFTER_MS = 10 * 60_000;
 
 /** How far before a request's creation its applying's attempts are looked for (applyOnRecord): a clock stepped back a little. */
 const APPLY_CLOCK_SKEW_MS = 60_000;
