@@ -2,6 +2,7 @@ import { DeleteItemCommand, DynamoDBClient, UpdateItemCommand } from '@aws-sdk/c
 import { LAMBDA_SLACK_CALL_MS } from '../../src/lambda/function-time';
 import { ALERT_KEY_PREFIX } from '../../src/limits/rate-table';
 import { SIGNING_SECRET, TEAM, useHarness } from '../support/harness';
+import type { DynamoCall } from '../support/dynamo-gate';
 import { homeOpenedEvent, postEvent } from '../support/slack-requests';
 import { useResponseUrls } from '../support/response-urls';
 import { until } from '../support/until';
@@ -201,18 +202,23 @@ describe('Latchkey on Lambda, a worker Slack will not authorise', () => {
     expect(alerts(since)).toEqual([expect.objectContaining({ msg: REFUSED }), expect.objectContaining({ msg: REFUSED })]);
   });
 
-  it("an instance whose write of the mark was made but whose answer was lost pages: the SDK's retry meets its own mark, not another instance's", async () => {
-    await anHourPasses();
-    const since = h.logs.length;
-    const mark = (c: { operation: string; body: string }) => c.operation === 'UpdateItem' && c.body.includes(`${ALERT_KEY_PREFIX}slack-token-refused`);
-    const lostBefore = h.dynamoGate.lost.filter(mark).length;
-    const stop = h.dynamoGate.lose(mark, 1);
+  /** Runs `act` with DynamoDB's answer to the first write `which` picks lost (the write made, its answer dropped): the statuses DynamoDB gave the writes lost. */
+  const answerLost = async (which: (c: DynamoCall) => boolean, act: () => Promise<unknown>) => {
+    const before = h.dynamoGate.lost.filter(which).length;
+    const stop = h.dynamoGate.lose(which, 1);
     try {
-      await commandUnauthorised('UADA', 'token_revoked');
+      await act();
     } finally {
       stop();
     }
-    expect(h.dynamoGate.lost.filter(mark).slice(lostBefore).map((c) => c.status)).toEqual([200]);
+    return h.dynamoGate.lost.filter(which).slice(before).map((c) => c.status);
+  };
+
+  it("an instance whose write of the mark was made but whose answer was lost pages: the SDK's retry meets its own mark, not another instance's", async () => {
+    await anHourPasses();
+    const since = h.logs.length;
+    const mark = (c: DynamoCall) => c.operation === 'UpdateItem' && c.body.includes(`${ALERT_KEY_PREFIX}slack-token-refused`);
+    expect(await answerLost(mark, () => commandUnauthorised('UADA', 'token_revoked'))).toEqual([200]);
     expect(alerts(since)).toEqual([expect.objectContaining({ msg: REFUSED, slackError: 'token_revoked' })]);
   }, 30_000);
 
@@ -260,15 +266,8 @@ describe('Latchkey on Lambda, a worker Slack will not authorise', () => {
     await commandInOutage('UANN', 'token_revoked');
     await commandServed('UANN');
     // The second page's count, made by DynamoDB, its answer lost: the SDK sends the same write again.
-    const counted = (c: { operation: string; body: string }) => c.operation === 'UpdateItem' && c.body.includes(`${ALERT_KEY_PREFIX}slack-token-refused`) && c.body.includes('ADD ');
-    const lostBefore = h.dynamoGate.lost.filter(counted).length;
-    const stop = h.dynamoGate.lose(counted, 1);
-    try {
-      await commandInOutage('UBOB', 'token_revoked');
-    } finally {
-      stop();
-    }
-    expect(h.dynamoGate.lost.filter(counted).slice(lostBefore).map((c) => c.status)).toEqual([200]);
+    const counted = (c: DynamoCall) => c.operation === 'UpdateItem' && c.body.includes(`${ALERT_KEY_PREFIX}slack-token-refused`) && c.body.includes('ADD ');
+    expect(await answerLost(counted, () => commandInOutage('UBOB', 'token_revoked'))).toEqual([200]);
     await commandServed('UBOB');
     // The third outage in the hour: its page is the hour's third, not a fourth. Before, the retry
     // counted the second page twice, and this one was only a warning.
