@@ -27,6 +27,15 @@ async function healthOf(h: Harness): Promise<{ status: number; body: unknown }> 
 }
 /** How many times the page has been logged so far. */
 const pagesIn = (h: Harness) => h.logs.filter((l) => l.includes(PAGE)).length;
+/**
+ * Called before a /reset-pin refused for the token: waits for that command's end (its refusal logged,
+ * after users.info, the call after the page). A call of it still in flight when a test has Slack take
+ * the token again can be answered refused after /healthz's own question, and keep it degraded.
+ */
+const commandEnded = (h: Harness) => {
+  const refusals = h.logs.filter((l) => l.includes('"reset refused or failed"')).length;
+  return () => h.waitForLogs('"reset refused or failed"', refusals + 1);
+};
 
 describe('the bot token refused while the server runs', () => {
   const h = useHarness({ entry: 'server' }, (x) => x.slack.clear());
@@ -120,14 +129,17 @@ describe('the bot token refused while the server runs', () => {
 
   const health = () => healthOf(h);
   const pages = () => pagesIn(h);
+  const workEnded = () => commandEnded(h);
 
   it('/healthz stays 200 and says the token is refused, until Slack takes it again', async () => {
     await h.openHome('UANN');
     expect(await health()).toEqual({ status: 200, body: { status: 'ok', checks: { dynamodb: 'ok' } } });
     h.slack.refuseToken('token_revoked');
+    const ended = workEnded();
     await h.command('/reset-pin', 'UANN');
     // Once the app has read Slack's answer (the page), not once the fake has recorded it.
     await h.waitForLogs(PAGE, pages() + 1);
+    await ended();
     expect(await health()).toEqual({ status: 200, body: { status: 'degraded', checks: { dynamodb: 'ok', slack: 'token_refused' } } });
     h.slack.refuseToken(undefined);
     await h.openHome('UANN');
@@ -142,6 +154,7 @@ describe('/healthz after Slack refused the bot token', () => {
   afterEach(() => h.slack.refuseToken(undefined));
   const health = () => healthOf(h);
   const pages = () => pagesIn(h);
+  const workEnded = () => commandEnded(h);
 
   it('says ok once Slack takes the token again with no request since: it asks Slack itself, only while the token is refused, at most once in 5 s', async () => {
     await h.openHome('UANN');
@@ -150,8 +163,10 @@ describe('/healthz after Slack refused the bot token', () => {
     expect(await health()).toEqual({ status: 200, body: { status: 'ok', checks: { dynamodb: 'ok' } } });
     expect(asked()).toBe(before);
     h.slack.refuseToken('token_revoked');
+    const ended = workEnded();
     await h.command('/reset-pin', 'UANN');
     await h.waitForLogs(PAGE, pages() + 1);
+    await ended();
     // A revocation of a minute, and no request since.
     h.slack.refuseToken(undefined);
     expect(await health()).toEqual({ status: 200, body: { status: 'ok', checks: { dynamodb: 'ok' } } });
