@@ -247,7 +247,6 @@ export function finishedMessage(
   words: ResetWords | undefined,
 ): { text: string; blocks: KnownBlock[] } {
   const subject = words ?? ANY;
-  const change = changeOf(subject);
   const at = slackTime(outcome.at);
   if (outcome.ok) {
     const text = `You finished your ${subject.request} at ${at}.`;
