@@ -15,7 +15,9 @@ import { MemoryAudit } from '../support/in-memory-ports';
 import { useHarness } from '../support/harness';
 import { startSlackFake, type FakeSlackUser, type SlackFake } from '../support/slack-fake';
 import { blockActionsPayload, postInteraction, postSigned, postSlashCommand, slackSignature, viewSubmissionPayload, type AppResponse } from '../support/slack-requests';
+import { spawnSync } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 
 const TEAM = 'T0LATCHKEY';
@@ -271,6 +273,53 @@ describe('dynalite', () => {
       dynamo.destroy();
       await local.close();
     }
+  });
+
+  it('answers the requests it is serving before it closes, so a test that closes it with a write still in flight does not end the test process', () => {
+    // In a child process: without this, dynalite throws "Database is closed" outside any callback,
+    // which would take this jest worker (and every suite in it) down with it. Each round closes
+    // dynalite a few turns of the event loop after it has read an UpdateItem, inside the action.
+    const script = `
+      const http = require('node:http');
+      const { CreateTableCommand, DynamoDBClient, UpdateItemCommand } = require('@aws-sdk/client-dynamodb');
+      const { startDynalite } = require('./test/support/dynamodb-local');
+      let closeAfterTurns = -1;
+      let closing;
+      const closeOf = new Map();
+      const emit = http.Server.prototype.emit;
+      http.Server.prototype.emit = function (event, req, ...rest) {
+        const handled = emit.call(this, event, req, ...rest);
+        if (event === 'request' && String(req.headers['x-amz-target']).endsWith('.UpdateItem') && closeAfterTurns >= 0) {
+          let turns = closeAfterTurns;
+          req.on('end', () => { const turn = () => (turns-- > 0 ? setImmediate(turn) : (closing = closeOf.get(this.address().port)())); turn(); });
+        }
+        return handled;
+      };
+      (async () => {
+        const outcomes = [];
+        for (let turns = 0; turns <= 6; turns++) {
+          const local = await startDynalite();
+          closeOf.set(Number(new URL(local.endpoint).port), local.close);
+          const dynamo = new DynamoDBClient({ endpoint: local.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+          await dynamo.send(new CreateTableCommand({ TableName: 'audit', BillingMode: 'PAY_PER_REQUEST',
+            AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'day', AttributeType: 'S' }],
+            KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+            GlobalSecondaryIndexes: [{ IndexName: 'byDay', KeySchema: [{ AttributeName: 'day', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' } }] }));
+          closeAfterTurns = turns;
+          outcomes.push(await dynamo.send(new UpdateItemCommand({ TableName: 'audit', Key: { pk: { S: 'reset#1' } }, UpdateExpression: 'SET #d = :d', ExpressionAttributeNames: { '#d': 'day' }, ExpressionAttributeValues: { ':d': { S: '2026-12-07' } } })).then(() => 'answered', (err) => err.name));
+          closeAfterTurns = -1;
+          await closing;
+          dynamo.destroy();
+        }
+        // What dynalite would throw comes a few turns after its close.
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        console.log(JSON.stringify(outcomes));
+      })();
+    `;
+    const run = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: join(__dirname, '..', '..'), encoding: 'utf8', env: { PATH: process.env.PATH }, timeout: 60_000 });
+    expect(run.stderr).not.toMatch(/Database is closed/);
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '[]')).toEqual(Array(7).fill('answered'));
   });
 });
 
