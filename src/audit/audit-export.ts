@@ -65,7 +65,7 @@ export function csvHeader(): string {
  * One record as a CSV row (RFC 4180: quoted when it holds a comma, a quote or a line break). A
  * cell that a spreadsheet would run as a formula or a command is prefixed with a quote: one
  * starting with =, +, -, @, a tab or a carriage return (OWASP's CSV injection list), or with | or %
- * (which other guides name too). An admin's note (attention_handled) is typed text, and an export
+ * (which other guides name too). An admin's note (a handled item's, a decision's comment) is typed text, and an export
  * is opened by people.
  */
 export function csvRow(record: AuditRecord): string {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { CREDENTIALS } from '../credentials';
+import { COMMENT_MAX_LENGTH } from '../flows/approvals/approvals';
 import { APPROVAL_ACTIONS } from '../flows/approvals/kinds';
 import { CLOSE_UNREAD, FAILURE_CODES, SENT_UNANSWERED } from '../flows/failure';
 import { ATTENTION_HANDLED_ACTION, ATTENTION_KINDS, HANDLED_NOTE_MAX_LENGTH, isReference } from '../flows/home-tab';
@@ -103,8 +104,8 @@ export const auditRecordSchema = z
     verifyWaitMs: z.number().int().min(1).max(VERIFY_WAIT_MAX_MS).optional(),
     handledRequestId: z.string().refine(isReference, 'must be a whole reference').optional(),
     attentionKind: z.enum(ATTENTION_KINDS).optional(),
-    // The one typed text in the log: an admin's, bounded, never written to a log line (see AuditEntry.note).
-    note: z.string().min(1).max(HANDLED_NOTE_MAX_LENGTH).optional(),
+    // The one typed text in the log: an admin's (a handled item's note, a decision's comment), bounded, never written to a log line (see AuditEntry.note).
+    note: z.string().min(1).max(Math.max(HANDLED_NOTE_MAX_LENGTH, COMMENT_MAX_LENGTH)).optional(),
     // A change's policy, one of a closed set, from the route it took (AuditEntry.policy): never typed text.
     policy: z.enum(POLICIES).optional(),
     // What the verifier's own log knows the push by (AuditEntry.verifierFactorId): an ID's letters, so no challenge or text rides along.

@@ -90,6 +90,8 @@ export interface Activity {
   readonly subject?: Requester;
   readonly licenseTo?: string;
   readonly decision?: 'approve' | 'deny';
+  /** An admin's decision: what they wrote to its requester (a denial's reason), as its record keeps it. */
+  readonly comment?: string;
   /**
    * A request's line, in the audit search: who decided it, how and when, as the decision's own record
    * says (it is audited under the admin, not the requester). The latest decision when there were two.
@@ -1271,7 +1273,9 @@ export function activityOf(
     const detail = records.find((r) => r.subject || r.licenseTo || r.decision);
     const account = records.find((r) => r.directoryUserId);
     const incomplete = last.find((r) => r.incomplete?.length)?.incomplete;
-    const decision = records.find((r) => r.decision)?.decision;
+    const decided = records.find((r) => r.decision);
+    const decision = decided?.decision;
+    const comment = decided && records.find((r) => r.requestId === decided.requestId && r.note)?.note;
     const unreadable = [...new Set(records.flatMap((r) => r.unreadable ?? []))];
     const verifier = last.find((r) => r.verifier)?.verifier;
     const verifyWaitMs = last.find((r) => r.verifyWaitMs)?.verifyWaitMs;
@@ -1312,6 +1316,7 @@ export function activityOf(
       ...(detail?.subject && { subject: detail.subject }),
       ...(detail?.licenseTo && { licenseTo: detail.licenseTo }),
       ...(decision && { decision }),
+      ...(comment && { comment }),
       ...(withdrawn && { withdrawn }),
       ...(revoked && { revoked }),
       ...(!revoked && approved && pending && revokesUnread.includes(pending) && { revokeUnread: true as const }),

@@ -281,8 +281,9 @@ export interface AuditEntry {
   readonly verifyWaitMs?: number;
   /**
    * An admin's `attention_handled`: the reference of the Needs attention item they marked handled,
-   * its kind (the Home tab's Attention kinds), and what they wrote of what was done: typed text,
-   * kept for admins and reviewers to read in the audit log only, never in a log line.
+   * its kind (the Home tab's Attention kinds), and what they wrote of what was done. An admin's
+   * decision: the comment they wrote to its requester (a denial's reason). Typed text, kept for
+   * admins and reviewers to read in the audit log only, never in a log line.
    */
   readonly handledRequestId?: string;
   readonly attentionKind?: string;

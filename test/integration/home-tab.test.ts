@@ -1593,11 +1593,24 @@ describe("the audit search: a pending request's steps", () => {
     const today = new Date().toISOString().slice(0, 10);
     const lines = (await everyPage(h, 'UADA', null, today, today)).flat();
     const decision = lines.filter((l) => l.includes('*Meeting PIN reset decision* by <@UADA> for <@UMAX>'));
-    expect(decision).toEqual([expect.stringContaining(' · :no_entry: Denied\nReference `')]);
+    expect(decision).toEqual([expect.stringContaining(' · :no_entry: Denied\n>“Call the helpdesk instead”\nReference `')]);
     // Before: "… · Denied by <@UADA> <time>" after its reference, Ada named twice on the line of her own decision.
     expect(decision[0]!.split('<@UADA>')).toHaveLength(2);
     // Max's line of his request says who denied it, and when: there, Ada is someone else.
     expect(lines.find((l) => l.includes('*Meeting PIN reset request* by <@UMAX>'))).toMatch(/ · Denied by <@UADA> <!date\^\d+\^/);
+  });
+
+  it("a decision's line quotes what the admin wrote to its requester, a denial's reason, so a reviewer reads why in the log itself: in the admin's search and in everyone's", async () => {
+    await deniedReset('UCARL');
+    const today = new Date().toISOString().slice(0, 10);
+    const decisionOf = (lines: string[]) => lines.find((l) => l.includes('*Meeting PIN reset decision* by <@UADA> for <@UCARL>'));
+    const own = (await searchAudit(h, 'UADA', 'UADA', today, today)).page1;
+    const ownLines = (own.blocks as any[]).filter((b) => b.type === 'section' && String(b.text.text).includes('Reference')).map((b) => b.text.text as string);
+    // Before: ':no_entry: Denied', and the reason only in the requester's DM and the admins' message.
+    expect(decisionOf(ownLines)).toMatch(/ · :no_entry: Denied\n>“Call the helpdesk instead”\nReference `/);
+    expect(decisionOf((await everyPage(h, 'UADA', null, today, today)).flat())).toContain('\n>“Call the helpdesk instead”\n');
+    // The requester's own line is the request's, not the decision's: it says who decided, as before.
+    expect((await everyPage(h, 'UADA', null, today, today)).flat().find((l) => l.includes('*Meeting PIN reset request* by <@UCARL>'))).not.toContain('Call the helpdesk');
   });
 
   it("a reset asked for on one day, approved and finished the next, is found by a search of the next day alone, with its outcome: the person's, and everyone's", async () => {

@@ -555,6 +555,8 @@ export class Approvals {
     const step = {
       ...this.auditStep('decide', reviewer, request),
       decision: choice.decision,
+      // What the admin wrote to its requester (a denial's reason): a reviewer reads why in the log itself.
+      ...(choice.comment && { note: choice.comment }),
       ...(handedOut && { finishRequestId: handedOut }),
       ...(earlier && { earlierFinishRequestId: earlier }),
     };
@@ -799,6 +801,7 @@ export class Approvals {
       ...this.auditStep('decide', { userId: decided.decidedBy, teamId: decided.decidedByTeamId ?? decided.requester.teamId, ...(decided.decidedByEnterpriseId && { enterpriseId: decided.decidedByEnterpriseId }) }, decided),
       requestId: decided.decisionRequestId,
       decision: approved ? 'approve' : 'deny',
+      ...(decided.comment && { note: decided.comment }),
       ...(finish && { finishRequestId: finish }),
       ...(approved && decided.earlierFinishRequestId && { earlierFinishRequestId: decided.earlierFinishRequestId }),
     });
