@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { quietNodeVersionNotice } from '../../src/aws/node-version-notice';
 import { missingAwsCredentials, profileArgument } from '../lib/aws-credentials';
 
 // `npm run deploy [-- <cdk deploy's arguments>]`: `cdk deploy` in infra/, with the arguments given,
@@ -11,6 +12,9 @@ import { missingAwsCredentials, profileArgument } from '../lib/aws-credentials';
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
 async function main(): Promise<void> {
+  // cdk's own AWS SDK prints it, as it looks up the account, in cdk's process: it takes this one's
+  // environment. Run directly (`npx cdk synth`), cdk prints it; nothing of ours runs before it.
+  quietNodeVersionNotice();
   const args = process.argv.slice(2);
   const problem = await missingAwsCredentials({
     env: process.env,

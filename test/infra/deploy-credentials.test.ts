@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { missingAwsCredentials, profileArgument } from '../../infra/lib/aws-credentials';
 import { REPO_ROOT } from '../../infra/lib/settings';
+import { requireOption } from '../support/node-options';
 
 /**
  * `npm run deploy` with no AWS credentials ended, after the bundle and the synth, on CDK's own
@@ -133,19 +134,43 @@ function deploy(args: string[], env: Record<string, string> = {}, home = fs.mkdt
 /** An --app for cdk that writes where it ran and the context cdk gave it, then makes no stack (so cdk stops there). */
 const recordingApp = (out: string) => `node -e "require('fs').writeFileSync('${out}', JSON.stringify({ cwd: process.cwd(), context: JSON.parse(process.env.CDK_CONTEXT_JSON) }))"`;
 
-test("with credentials, cdk deploy runs in infra/ with the arguments as given: none split, none read by a shell", () => {
+/** `npm run deploy` with credentials in the environment and cdk's app the recording one: its run, and the file the app writes. */
+function deployRecorded(args: string[], env: Record<string, string> = {}) {
   const out = path.join(fs.mkdtempSync(path.join(dir, 'app-')), 'ran.json');
-  const note = 'two words; $(touch /tmp/latchkey-shell-ran) "quoted"';
-  const run = deploy(['--app', recordingApp(out), '-c', `note=${note}`, '--output', path.join(path.dirname(out), 'cdk.out'), '--no-notices'], {
+  const run = deploy(['--app', recordingApp(out), ...args, '--output', path.join(path.dirname(out), 'cdk.out'), '--no-notices'], {
     AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE',
     AWS_SECRET_ACCESS_KEY: 'example-secret',
     AWS_REGION: 'eu-west-1',
+    ...env,
   });
+  return { run, out };
+}
+
+test("with credentials, cdk deploy runs in infra/ with the arguments as given: none split, none read by a shell", () => {
+  const note = 'two words; $(touch /tmp/latchkey-shell-ran) "quoted"';
+  const { run, out } = deployRecorded(['-c', `note=${note}`]);
   expect(run.stderr).not.toContain('npm run deploy:');
   const ran = JSON.parse(fs.readFileSync(out, 'utf8')) as { cwd: string; context: Record<string, unknown> };
   expect(ran.cwd).toBe(path.join(REPO_ROOT, 'infra'));
   expect(ran.context.note).toBe(note);
 });
+
+test("cdk, run by npm run deploy, prints no AWS SDK notice about the Node it runs on (run as Node 20, where the SDK prints it); set to false, the SDK's switch shows it", () => {
+  // cdk's own SDK prints it, in cdk's process, as it looks up the account; the deploy starts cdk
+  // with its environment. Run as Node 20 (process.version) so that both halves prove something on every Node.
+  const asNode20 = { NODE_OPTIONS: requireOption(path.join(__dirname, '..', 'fixtures', 'node-20.js')) };
+  const stderr = (env: Record<string, string>) => {
+    const { run, out } = deployRecorded([], { ...asNode20, ...env });
+    // cdk got as far as the app, so past the account's look-up.
+    expect(fs.existsSync(out)).toBe(true);
+    return run.stderr;
+  };
+  expect(stderr({})).not.toContain('NodeVersionSupportWarning');
+  const shown = stderr({ AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'false' });
+  expect(shown).toContain('NodeVersionSupportWarning');
+  expect(shown).toContain('You are running node v20.18.1');
+  // Two runs of cdk, each up to deploy's own 60 s bound on a loaded machine.
+}, 120_000);
 
 test('a check that fails of itself (a ~/.cdk.json it cannot read) lets the deploy go on, in one warning line with no stack trace: cdk then says what it finds', () => {
   const home = fs.mkdtempSync(path.join(dir, 'home-'));
