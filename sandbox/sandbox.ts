@@ -652,6 +652,10 @@ async function route(
         const r = await workspace.submit(body.user, String(body.viewId), body.values ?? {});
         return send(res, 200, r ? { status: r.status, ms: Math.round(r.ms) } : { status: 0, stale: true });
       }
+      case '/api/reload':
+        // The page's load, naming the person it opens as; every person's ephemerals go (Workspace.reload).
+        workspace.reload();
+        return send(res, 200, { ok: true });
       case '/api/close':
         await workspace.close(body.user, String(body.viewId), Boolean(body.all));
         return send(res, 200, { ok: true });

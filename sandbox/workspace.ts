@@ -454,6 +454,18 @@ export class Workspace {
     return { modals: this.modals.get(user) ?? [], conversations, home: this.homes.get(user) ?? null };
   }
 
+  /**
+   * The page reloads. Slack's client keeps ephemeral messages only while it runs (the one with a
+   * PIN says it disappears when Slack reloads), and the page is every demo person's Slack client,
+   * its picker switching between them: so each person's go. The app's calls are read first, so an
+   * ephemeral sent before the reload cannot come back at the next read.
+   */
+  reload(): void {
+    this.sync();
+    for (const [channel, list] of this.conversations) this.conversations.set(channel, list.filter((m) => !m.ephemeralFor));
+    this.changed();
+  }
+
   /** Everything worth keeping across a restart: the messages (ephemeral ones vanish, as in Slack). */
   persistentMessages(): SandboxMessage[] {
     return [...this.conversations.values()].flat().filter((m) => !m.ephemeralFor);

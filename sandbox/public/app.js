@@ -496,7 +496,10 @@
     conversation = ws.channels[0].id;
     bind();
     const wanted = new URL(location.href).searchParams.get('as');
-    setPerson(ws.people.some((p) => p.id === wanted) ? wanted : ws.people[0].id);
+    const first = ws.people.some((p) => p.id === wanted) ? wanted : ws.people[0].id;
+    // A load of the page is Slack's client starting anew: ephemeral messages from before are gone.
+    await api('/api/reload', { user: first });
+    setPerson(first);
     setInterval(poll, 400);
   }
 

@@ -365,6 +365,11 @@ test('an employee requests a license change and an admin approves it', async () 
   await request.locator('.bk-button', { hasText: 'Review' }).click();
   await page.locator('#messages .message.ephemeral', { hasText: 'Only Latchkey admins can review requests.' }).waitFor();
   expect(await page.locator('#messages .message.ephemeral').textContent()).toContain('Only visible to you');
+  // A reload of the page is Slack's client starting anew: the ephemeral is gone, as from Slack's.
+  await page.reload();
+  await openConversation('it-approvals');
+  await request.waitFor();
+  expect(await page.locator('#messages .message.ephemeral').count()).toBe(0);
 
   // Ada is: she reviews. Picking Deny makes the comment the required reason at once (the pick goes
   // to the app as Slack sends it, block_actions, and its views.update is shown), so the page itself

@@ -188,7 +188,7 @@ describe("the sandbox's API", () => {
     expect(sandbox.appAddress).toBe('127.0.0.1');
   });
 
-  it("closing the window while its change runs closes it in Slack too: the app's later views.update of it is refused not_found, and the new PIN comes in a message only its owner sees", async () => {
+  it("closing the window while its change runs closes it in Slack too: the app's later views.update of it is refused not_found, and the new PIN comes in a message only its owner sees, gone when the page reloads as it is from Slack's", async () => {
     const post = (path: string, body: object) =>
       fetch(`${sandbox.url}api/${path}`, { method: 'POST', headers: { 'content-type': 'application/json', origin: sandbox.url.replace(/\/$/, '') }, body: JSON.stringify(body) });
     const before = new Set(sandbox.slack.callsTo('views.update'));
@@ -206,6 +206,17 @@ describe("the sandbox's API", () => {
     expect(refused.result?.error).toBe('not_found');
     const shown = await sandbox.slack.waitForCall('chat.postEphemeral', (c) => c.args.user === 'UBOB');
     expect(JSON.stringify(shown.args.blocks)).toContain('Your Latchkey window was closed before your new Amazon Chime meeting PIN could be shown there');
+    // The message says it disappears when Slack reloads: a reload of the page (which then asks for
+    // its state anew) drops it, as Slack's client does; one that comes after shows, as in Slack.
+    const messages = async () => {
+      const state = (await (await fetch(`${sandbox.url}api/state?user=UBOB`)).json()) as { conversations: Record<string, { ts: string; text: string }[]> };
+      return Object.values(state.conversations).flat();
+    };
+    expect((await messages()).map((m) => m.ts)).toContain(shown.result!.message_ts);
+    expect((await post('reload', { user: 'UBOB' })).status).toBe(200);
+    expect((await messages()).map((m) => m.ts)).not.toContain(shown.result!.message_ts);
+    await post('command', { user: 'UBOB', channel: 'C0GENERAL01', text: '/reset-pim' });
+    expect((await messages()).map((m) => m.text)).toContainEqual(expect.stringContaining('`/reset-pim` is not a valid command.'));
   });
 
   it("a double submit shows the answer that arrives last, as Slack does: the duplicate's working view, then the new PIN", async () => {
