@@ -348,18 +348,25 @@ describe('a guest named an admin', () => {
     h.slack.usergroups.set(ADMIN_GROUP, ['UMAX', 'USINGLE']);
     h.clock.offsetMs += PAST_ADMIN_ANSWERS_MS;
     const release = h.slack.hold('usergroups.users.list');
+    const answerHim = h.slack.hold('users.info', (args) => args.user === 'UMAX');
     const from = h.logs.length;
+    const guestCheck = (said: string) =>
+      until(`the guest check's "${said}" line of UMAX`, () => h.logs.slice(from).some((l) => l.includes(said) && l.includes('"slackUserId":"UMAX"')));
     try {
       const opening = h.openHome('UMAX');
-      // What the tab offers him is asked of Slack at once, and answered while the list is still on its way.
-      await h.slack.waitForCall('users.info', (c) => c.args.user === 'UMAX');
-      await new Promise((r) => setTimeout(r, 200));
+      // What the tab offers him is asked of Slack at once, and answered while the list is still on
+      // its way. Slack's answer is in the app once the guest check says so: it answers after the
+      // check stopped waiting for it, which then logs that it came (a fixed wait proved nothing).
+      await guestCheck('guest check: Slack did not answer in time');
+      answerHim();
+      await guestCheck('guest check: Slack answered late; its answer is kept');
       release();
       await opening;
-      // His tab as it ends: the list answered past the tab's wait for it (a slow machine), the tab is published again with the admin sections.
+      // His tab as it ends: the list answered past the tab's wait for it, the tab is published again with the admin sections.
       await h.homeFollowedUp('UMAX', from);
       expect(textOf(h.slack.homeOf('UMAX')!)).toContain('Search the audit log');
     } finally {
+      answerHim();
       release();
     }
     // Before: twice, the admin check asking again once the list named him.
