@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { useHarness } from '../support/harness';
+import { until } from '../support/until';
 
 setFlagsFromString('--expose-gc');
 const collectGarbage = runInNewContext('gc') as () => void;
@@ -22,26 +23,29 @@ describe('a command answered on arrival', () => {
       if (request.url === '/slack/events' && !held) held = { request: new WeakRef(request), response: new WeakRef(response) };
     };
     subscribe('http.server.request.start', seen as (message: unknown) => void);
-    // Every Slack call answers 2 s late, so the command's work (its loading modal first) is still under way below.
-    h.slack.setLatency(2_000);
+    // Its loading modal held at Slack, so the command's work is under way for as long as the test looks.
+    const triggerId = h.slack.newTriggerId();
+    const release = h.slack.hold('views.open', (args) => args.trigger_id === triggerId);
     try {
-      const triggerId = h.slack.newTriggerId();
       const updatesBefore = h.slack.callsTo('views.update').length;
       const ack = await h.command('/reset-pin', 'UANN', { triggerId });
       expect(ack.status).toBe(200);
       expect(held).toBeDefined();
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      collectGarbage();
+      // Let go once the response is over, which a loaded machine may take longer to get to than any
+      // fixed pause: collected within a bound short of Slack's timeout (5 s), which would end the work.
+      const released = () => (collectGarbage(), held!.response.deref() === undefined && held!.request.deref() === undefined);
+      await until('the HTTP request and response collected', released, 4_000).catch(() => undefined);
       // Still under way: its loading modal has not been answered, so nothing has been shown in it.
+      expect(h.slack.callsTo('views.open').filter((c) => c.args.trigger_id === triggerId)).toEqual([]);
       expect(h.slack.callsTo('views.update')).toHaveLength(updatesBefore);
       expect(held!.response.deref()).toBeUndefined();
       expect(held!.request.deref()).toBeUndefined();
-      h.slack.setLatency(0);
+      release();
       const opened = await h.slack.waitForCall('views.open', (c) => c.args.trigger_id === triggerId);
       await h.viewUpdate(h.openedViewId(opened), 1);
     } finally {
       unsubscribe('http.server.request.start', seen as (message: unknown) => void);
-      h.slack.setLatency(0);
+      release();
     }
   });
 });
