@@ -274,7 +274,7 @@ describe('/reset-okta-mfa', () => {
     await until(`the end of Fay's Finish click (its "finish click handled" line)`, () =>
       h.logs.slice(fromLog).some((l) => l.includes('"msg":"finish click handled"') && l.includes('"slackUserId":"UFAY"')),
     );
-    const told = h.slack.callsTo('views.update').find((c) => c.args.view_id === viewId && c.result?.ok === true && c.at >= refused.at);
+    const told = h.slack.callsTo('views.update').find((c) => c.args.view_id === viewId && c.result?.ok === true && c.place > refused.place);
     expect(okta().callsTo('ResetFactors').map((c) => c.params.userId)).toEqual(['00ufay']);
     // Before: nothing after the refused update, and the window stayed on its loading view for good.
     const shown = h.slack.callsTo('views.update').filter((c) => c.args.view_id === viewId && c.result?.ok === true).at(-1);

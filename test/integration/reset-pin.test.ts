@@ -302,7 +302,7 @@ describe('/reset-pin clicked twice, the first click losing its attempt to the se
       await h.waitForLogs('"code":"REQUEST_ALREADY_USED"', turnedAway + 1);
       await h.slack.waitForCall('views.update', (c) => c.args.view_id === opened.viewId && c.result?.ok === false);
       // The modal is not left on "working…": what Slack shows once the update after it is in (the refused one changed nothing).
-      const update = await h.slack.waitForCall('views.update', (c) => c.args.view_id === opened.viewId && c.result?.ok === true && c.at >= answered.at);
+      const update = await h.slack.waitForCall('views.update', (c) => c.args.view_id === opened.viewId && c.result?.ok === true && c.place > answered.place);
       const shown = update.args.view as Record<string, any>;
       expect(h.slack.callsTo('views.update').filter((c) => c.args.view_id === opened.viewId && c.result?.ok === true).at(-1)).toBe(update);
       expect(isProgress(shown)).toBe(false);
@@ -381,7 +381,7 @@ describe('/reset-pin clicked twice, the first click losing its attempt to the se
       const answered = await second;
       expect(isProgress(answered.json!.view)).toBe(true);
       // The first click ends: its outcome written for the last time, then its attempt's answer comes to the second.
-      const { updatesBefore, ephemeralsBefore } = await firstEndsThenSecond({ viewId: opened.viewId, answeredAt: answered.at, refused });
+      const { updatesBefore, ephemeralsBefore } = await firstEndsThenSecond({ viewId: opened.viewId, answered, refused });
 
       expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(resetsBefore + 1);
       const updates = h.slack.callsTo('views.update').slice(updatesBefore).filter((c) => c.args.view_id === opened.viewId);

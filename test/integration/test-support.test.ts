@@ -12,7 +12,7 @@ import type { AuditEntry, AuditLog } from '../../src/flows/ports';
 import { ensureTable } from '../../src/storage/ensure-table';
 import { startDynalite } from '../support/dynamodb-local';
 import { MemoryAudit } from '../support/in-memory-ports';
-import { useHarness } from '../support/harness';
+import { answeredAt, useHarness } from '../support/harness';
 import { startSlackFake, type FakeSlackUser, type SlackFake } from '../support/slack-fake';
 import { blockActionsPayload, postInteraction, postSigned, postSlashCommand, slackSignature, viewSubmissionPayload, type AppResponse } from '../support/slack-requests';
 import { spawnSync } from 'node:child_process';
@@ -162,6 +162,23 @@ describe('Harness.lastShown', () => {
     expect(h.lastShown(opened.viewId, [])!.title.text).toBe(opened.view.title.text);
     await client.views.update({ view_id: opened.viewId, view: modal({ title: { type: 'plain_text', text: 'Accepted' } }) as never });
     expect(h.lastShown(opened.viewId, [])!.title.text).toBe('Accepted');
+  });
+
+  it('an answer that came after an update in the same millisecond is what Slack shows: they are ordered by when each came, not by their times', async () => {
+    const opened = await h.open('/reset-pin', 'UBOB');
+    const client = clientFor(h.slack);
+    const now = Date.now();
+    const frozen = jest.spyOn(Date, 'now').mockReturnValue(now);
+    try {
+      await client.views.update({ view_id: opened.viewId, view: modal({ title: { type: 'plain_text', text: 'Updated' } }) as never });
+      const view = modal({ title: { type: 'plain_text', text: 'Answered' } });
+      const answer = await answeredAt(Promise.resolve({ status: 200, body: '', json: { response_action: 'update', view }, ms: 1 }));
+      expect(answer.at).toBe(h.slack.callsTo('views.update').at(-1)!.at);
+      // Before: 'Updated', the update sorted after the answer of the same millisecond.
+      expect(h.lastShown(opened.viewId, [answer])!.title.text).toBe('Answered');
+    } finally {
+      frozen.mockRestore();
+    }
   });
 });
 

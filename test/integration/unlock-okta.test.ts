@@ -256,7 +256,7 @@ describe('/unlock-okta clicked twice, the second click\'s "working…" answer re
       await h.waitForLogs('"code":"REQUEST_ALREADY_USED"', turnedAway + 1);
       await h.slack.waitForCall('views.update', (c) => c.args.view_id === opened.viewId && c.result?.ok === false);
       // The modal is not left on "working…": what Slack shows once the update after it is in (the refused one changed nothing).
-      const update = await h.slack.waitForCall('views.update', (c) => c.args.view_id === opened.viewId && c.result?.ok === true && c.at >= answered.at);
+      const update = await h.slack.waitForCall('views.update', (c) => c.args.view_id === opened.viewId && c.result?.ok === true && c.place > answered.place);
       releaseReceipt();
       await h.waitForAudit('UBOB', (r) => r.action === 'unlock_okta' && r.phase === 'outcome');
       // Both clicks' ends, after the last thing each sent the modal.
@@ -316,7 +316,7 @@ describe('/unlock-okta clicked twice, the second click\'s "working…" answer re
       const answered = await second;
       expect(isProgress(answered.json!.view)).toBe(true);
       // The first click ends: its outcome written for the last time, then its attempt's answer comes to the second.
-      const { updatesBefore, ephemeralsBefore } = await firstEndsThenSecond({ viewId: opened.viewId, answeredAt: answered.at, refused });
+      const { updatesBefore, ephemeralsBefore } = await firstEndsThenSecond({ viewId: opened.viewId, answered, refused });
       expect(okta().calls.filter((c) => c.operation === 'Unlock')).toHaveLength(unlocksBefore + 1);
       const updates = h.slack.callsTo('views.update').slice(updatesBefore).filter((c) => c.args.view_id === opened.viewId);
       const aside = h.slack.callsTo('chat.postEphemeral').slice(ephemeralsBefore).filter((c) => c.args.user === 'UBOB');
@@ -403,7 +403,7 @@ describe('/unlock-okta clicked twice, both its windows\' updates refused', () =>
       // Each click's window is then told where it was said (the first's once its receipt is sent): the
       // last thing each click does, after any message aside of its own. So once both are told, every
       // message of the request has come, and a second one would be counted below.
-      const told = () => h.slack.callsTo('views.update').filter((c) => c.args.view_id === opened.viewId && c.result?.ok === true && c.at >= refused()[0]!.at);
+      const told = () => h.slack.callsTo('views.update').filter((c) => c.args.view_id === opened.viewId && c.result?.ok === true && c.place > refused()[0]!.place);
       await until("both clicks' windows told where it was said", () => told().length >= 2);
       // Before: the same "here it is" message twice.
       expect(aside().map((c) => c.args.text)).toEqual([
@@ -441,7 +441,7 @@ describe('/unlock-okta clicked once, its "working…" answer out before the unlo
       release();
       await h.slack.waitForCall('views.update', (c) => c.args.view_id === opened.viewId && c.result?.ok === false);
       // Before: nothing after the refused update, and the modal stayed on "Unlocking your Okta account…" for good.
-      const update = await h.slack.waitForCall('views.update', (c) => c.args.view_id === opened.viewId && c.result?.ok === true && c.at >= answered.at);
+      const update = await h.slack.waitForCall('views.update', (c) => c.args.view_id === opened.viewId && c.result?.ok === true && c.place > answered.place);
       await h.waitForAudit('UBOB', (r) => r.action === 'unlock_okta' && r.phase === 'outcome');
       // The click's end, after the last thing it sent the modal.
       await h.resetClicksHandled('UBOB', 1, fromLog);

@@ -34,6 +34,7 @@ import {
 import { lambdaEntry } from './lambda-entry';
 import type { LambdaSimulator } from './lambda-simulator';
 import { until } from './until';
+import { nextPlace } from './happened';
 
 export const TEAM = 'T0LATCHKEY';
 export const SIGNING_SECRET = '5f0c2e8a9b1d4c7e8f3a6b2d9e0c1f4a';
@@ -345,7 +346,7 @@ export class Harness {
    * (its "working…" answer goes out meanwhile). Returns once the attempt has reached DynamoDB, with
    * the submission's answer to come (noted when it arrives, answeredAt).
    */
-  async submitAttemptDelayed(userId: string, view: Record<string, any>): Promise<{ answer: Promise<AppResponse & { at: number }>; release: () => void }> {
+  async submitAttemptDelayed(userId: string, view: Record<string, any>): Promise<{ answer: Promise<Answered>; release: () => void }> {
     const attempts = () => this.dynamoGate.delayed.filter(attemptWriteOf(userId)).length;
     const before = attempts();
     const release = this.dynamoGate.delay(attemptWriteOf(userId));
@@ -370,7 +371,7 @@ export class Harness {
    * by views.update before the receipt; lastShown reads either), and the second's to come.
    * `firstEndsThenSecond` ends the first click (its receipt released, its reset logged) and then
    * lets the second's attempt be answered (with `refused`, Slack refuses the update of `viewId`
-   * that comes after), until the second is turned away, its window updated since `answeredAt`, and
+   * that comes after), until the second is turned away, its window updated after `answered`, and
    * both clicks have ended (their "reset click handled" lines): it returns the counts of updates and
    * ephemerals from before the second's answer.
    */
@@ -389,7 +390,7 @@ export class Harness {
         await new Promise((r) => setTimeout(r, 10));
       }
       const second = await this.submitAttemptDelayed(userId, view);
-      const firstEndsThenSecond = async ({ viewId, answeredAt, refused }: { viewId: string; answeredAt: number; refused: boolean }) => {
+      const firstEndsThenSecond = async ({ viewId, answered, refused }: { viewId: string; answered: Answered; refused: boolean }) => {
         releaseReceipt();
         await this.waitForLogs('"credential reset"', resetLogged + 1);
         const updatesBefore = this.slack.callsTo('views.update').length;
@@ -397,7 +398,7 @@ export class Harness {
         if (refused) this.slack.failNext('views.update', { error: 'internal_error' }, 1, (args) => args.view_id === viewId);
         second.release();
         await this.waitForLogs('"code":"REQUEST_ALREADY_USED"', turnedAway + 1);
-        await this.slack.waitForCall('views.update', (c) => c.args.view_id === viewId && c.at >= answeredAt);
+        await this.slack.waitForCall('views.update', (c) => c.args.view_id === viewId && c.place > answered.place);
         // Both clicks' ends (each one's "reset click handled" line): what must not come (a second
         // message, a second update) would have come before them. Refused, the update is followed by
         // a message only the person sees, and the window told where: both before the second's end.
@@ -525,15 +526,16 @@ export class Harness {
    * it last. Two clicks' answers and updates interleave; a later one replaces an earlier, whatever
    * it says. An update Slack refused (the stand-in's answer not ok) changed nothing on screen.
    */
-  lastShown(viewId: string, answers: ReadonlyArray<AppResponse & { at: number }>): Record<string, any> | undefined {
+  lastShown(viewId: string, answers: ReadonlyArray<Answered>): Record<string, any> | undefined {
+    // By their places (happened.ts), not their milliseconds: sorted by time, an answer and an update of the same millisecond came out answer first, whichever came last.
     const shown = [
-      ...answers.filter((a) => a.json?.response_action === 'update').map((a) => ({ at: a.at, view: a.json.view as Record<string, any> })),
+      ...answers.filter((a) => a.json?.response_action === 'update').map((a) => ({ place: a.place, view: a.json.view as Record<string, any> })),
       ...this.slack
         .callsTo('views.update')
         .filter((c) => c.args.view_id === viewId && c.result?.ok === true)
-        .map((c) => ({ at: c.at, view: c.args.view as Record<string, any> })),
+        .map((c) => ({ place: c.place, view: c.args.view as Record<string, any> })),
     ];
-    return shown.sort((a, b) => a.at - b.at).at(-1)?.view;
+    return shown.sort((a, b) => a.place - b.place).at(-1)?.view;
   }
 
   /**
@@ -757,9 +759,12 @@ export class Harness {
   }
 }
 
+/** A submission's answer, with when it arrived and its place among the Slack fake's calls (happened.ts). */
+export type Answered = AppResponse & { at: number; place: number };
+
 /** A submission's answer with when it arrived (Harness.lastShown): noted as it comes, not when a test awaits it. */
-export function answeredAt(submission: Promise<AppResponse>): Promise<AppResponse & { at: number }> {
-  return submission.then((answer) => ({ ...answer, at: Date.now() }));
+export function answeredAt(submission: Promise<AppResponse>): Promise<Answered> {
+  return submission.then((answer) => ({ ...answer, at: Date.now(), place: nextPlace() }));
 }
 
 /** The audit attempt of a change by `userId`, on record before anything is changed: what a test holds or delays at the dynamoGate. */

@@ -12,6 +12,7 @@ import { BOT_SCOPES } from '../../src/slack/scopes';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes, randomInt } from 'node:crypto';
+import { nextPlace } from './happened';
 
 export interface FakeSlackUser {
   id: string;
@@ -34,6 +35,8 @@ export interface SlackCall {
   args: Record<string, any>;
   token?: string;
   at: number;
+  /** Its place among the calls the fake recorded and the answers tests noted (happened.ts): their order, where `at` can tie. */
+  place: number;
   /** The JSON body the fake answered with (e.g. `result.view.id` after views.open). */
   result?: Record<string, any>;
 }
@@ -438,7 +441,7 @@ export async function startSlackFake(opts: {
     else answer = Object.hasOwn(handlers, method) ? handlers[method]!(args) : fail('unknown_method');
 
     // Recorded once handled, so a test woken by waitForCall already sees the effect (e.g. viewById).
-    record({ method, args, at, result: answer, ...(token !== undefined ? { token } : {}) });
+    record({ method, args, at, place: nextPlace(), result: answer, ...(token !== undefined ? { token } : {}) });
 
     if (latencyMs > 0) await new Promise((r) => setTimeout(r, latencyMs));
     const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
