@@ -97,6 +97,20 @@ export interface SimCall {
   operation: string;
   params: Record<string, unknown>;
   at: number;
+  /** Its place among every stand-in's calls in this process (nextPlace): their order, where `at` can tie. */
+  place: number;
+}
+
+let lastPlace = 0;
+
+/**
+ * The next place in the order things happened in this process: each call a stand-in records
+ * (SimState, the tests' Slack fake) and each answer a test notes takes one. Calls to two stand-ins
+ * in one millisecond still order, which their times cannot: sorted by Date.now(), they came out in
+ * whichever order they were listed.
+ */
+export function nextPlace(): number {
+  return ++lastPlace;
 }
 
 /**
@@ -164,7 +178,7 @@ export class SimState<Op extends string, Failure = string> {
 
   /** Records the call only: for a stand-in that checks the request itself before a queued failure applies. */
   log(operation: Op, params: Record<string, unknown>): void {
-    this.calls.push({ operation, params, at: Date.now() });
+    this.calls.push({ operation, params, at: Date.now(), place: nextPlace() });
   }
 
   /** Throws the next failure queued for `operation`, if any, taking it off the queue. */

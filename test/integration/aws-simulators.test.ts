@@ -91,7 +91,7 @@ describe('Chime simulator', () => {
       },
     ]);
     expect(sim.callsTo('ListUsers')).toEqual([
-      { operation: 'ListUsers', params: { AccountId: ACCOUNT, UserEmail: 'ann@example.COM' }, at: expect.any(Number) },
+      { operation: 'ListUsers', params: { AccountId: ACCOUNT, UserEmail: 'ann@example.COM' }, at: expect.any(Number), place: expect.any(Number) },
     ]);
   });
 

@@ -1,5 +1,6 @@
 import pino from 'pino';
 import { lambdaLogger } from '../../src/lambda';
+import { nextPlace } from '../../src/credentials/stand-in';
 import { failedWorkMaxAgeMs, NOT_STARTED_ERROR, WORK_MAX_AGE_MS, WorkOrderSeal, type WorkOrder } from '../../src/lambda/work-order';
 import type { DynamoCall } from '../support/dynamo-gate';
 import { APPROVALS_CHANNEL, secretIn, SIGNING_SECRET, TEAM, useHarness } from '../support/harness';
@@ -20,17 +21,18 @@ describe('Latchkey on Lambda, cold', () => {
   /** Every remote call the function made, in the order the stand-ins saw them. */
   const callOrder = (since: number) =>
     [
-      ...h.lambda.calls.map((c) => ({ at: c.at, name: `aws:${c.operation}` })),
-      ...h.slack.calls.map((c) => ({ at: c.at, name: `slack:${c.method}` })),
-      ...h.chime.calls.map((c) => ({ at: c.at, name: `chime:${c.operation}` })),
+      ...h.lambda.calls.map((c) => ({ place: c.place, name: `aws:${c.operation}` })),
+      ...h.slack.calls.map((c) => ({ place: c.place, name: `slack:${c.method}` })),
+      ...h.chime.calls.map((c) => ({ place: c.place, name: `chime:${c.operation}` })),
     ]
-      .filter((c) => c.at >= since)
-      .sort((a, b) => a.at - b.at)
+      // By their places, not their milliseconds: two stand-ins' calls of one millisecond came out in the order they are listed here.
+      .filter((c) => c.place > since)
+      .sort((a, b) => a.place - b.place)
       .map((c) => c.name);
 
   it('a cold answer opens the modal itself, right after its secrets, before the hand-off; the cold worker never needs the trigger, and makes no auth.test', async () => {
     h.coldNext(2); // the answering invocation and the worker, each a fresh instance
-    const since = Date.now();
+    const since = nextPlace();
     const opened = await h.open('/reset-pin', 'UANN');
     expect(opened.view.submit?.text).toBe('Reset PIN');
     const order = callOrder(since);

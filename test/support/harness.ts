@@ -15,7 +15,7 @@ import { VERIFIERS } from '../../src/verifiers';
 import { CLOSE_KEY_PREFIX } from '../../src/limits/rate-table';
 import { CREDENTIALS, SETTINGS_OWNERS, settingsOwnerOf } from '../../src/credentials';
 import { DEMO_ACCOUNT_ID, type ChimeSimulator, type ChimeSimUser } from '../../src/credentials/chime/stand-in';
-import type { StandIn } from '../../src/credentials/stand-in';
+import { nextPlace, type StandIn } from '../../src/credentials/stand-in';
 import type { OktaSimPush, OktaSimulator } from '../../src/credentials/okta-stand-in';
 import { DEMO_ORGANIZATION_ID, type WorkMailSimulator, type WorkMailSimUser } from '../../src/credentials/workmail/stand-in';
 import { startDynalite, type LocalDynamo } from './dynamodb-local';
@@ -34,7 +34,6 @@ import {
 import { lambdaEntry } from './lambda-entry';
 import type { LambdaSimulator } from './lambda-simulator';
 import { until } from './until';
-import { nextPlace } from './happened';
 
 export const TEAM = 'T0LATCHKEY';
 export const SIGNING_SECRET = '5f0c2e8a9b1d4c7e8f3a6b2d9e0c1f4a';
@@ -527,7 +526,7 @@ export class Harness {
    * it says. An update Slack refused (the stand-in's answer not ok) changed nothing on screen.
    */
   lastShown(viewId: string, answers: ReadonlyArray<Answered>): Record<string, any> | undefined {
-    // By their places (happened.ts), not their milliseconds: sorted by time, an answer and an update of the same millisecond came out answer first, whichever came last.
+    // By their places (nextPlace), not their milliseconds: sorted by time, an answer and an update of the same millisecond came out answer first, whichever came last.
     const shown = [
       ...answers.filter((a) => a.json?.response_action === 'update').map((a) => ({ place: a.place, view: a.json.view as Record<string, any> })),
       ...this.slack
@@ -759,7 +758,7 @@ export class Harness {
   }
 }
 
-/** A submission's answer, with when it arrived and its place among the Slack fake's calls (happened.ts). */
+/** A submission's answer, with when it arrived and its place among the stand-ins' calls (nextPlace). */
 export type Answered = AppResponse & { at: number; place: number };
 
 /** A submission's answer with when it arrived (Harness.lastShown): noted as it comes, not when a test awaits it. */

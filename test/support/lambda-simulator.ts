@@ -13,7 +13,7 @@
  */
 import { createServer, type IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { SimError, SimState, serveOnLoopback, sigV4Scope, startSimServer, type SimRequest, type SimResponse } from '../../src/credentials/stand-in';
+import { SimError, SimState, serveOnLoopback, sigV4Scope, startSimServer, type SimCall, type SimRequest, type SimResponse } from '../../src/credentials/stand-in';
 import { FAILED_WORK_RECEIVES } from '../../src/lambda/work-order';
 
 export type Handler = (
@@ -33,7 +33,7 @@ export interface LambdaSimulator {
   /** ARN → value. */
   readonly secrets: Map<string, string>;
   readonly calls: ReturnType<SimState<Operation, ErrorCode>['controls']>['calls'];
-  callsTo(operation: Operation): { operation: string; params: Record<string, unknown>; at: number }[];
+  callsTo(operation: Operation): SimCall[];
   failNext(operation: Operation, code: ErrorCode, times?: number): void;
   /** Every HTTP answer the function gave, with when it was sent. */
   readonly answers: { path: string; statusCode: number; body: string; at: number }[];

@@ -12,7 +12,7 @@ import { BOT_SCOPES } from '../../src/slack/scopes';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes, randomInt } from 'node:crypto';
-import { nextPlace } from './happened';
+import { nextPlace } from '../../src/credentials/stand-in';
 
 export interface FakeSlackUser {
   id: string;
@@ -35,7 +35,7 @@ export interface SlackCall {
   args: Record<string, any>;
   token?: string;
   at: number;
-  /** Its place among the calls the fake recorded and the answers tests noted (happened.ts): their order, where `at` can tie. */
+  /** Its place among every stand-in's calls and the answers tests noted (nextPlace): their order, where `at` can tie. */
   place: number;
   /** The JSON body the fake answered with (e.g. `result.view.id` after views.open). */
   result?: Record<string, any>;

@@ -8,7 +8,7 @@
  * person's phone is the test's or the sandbox's (`answerPush`).
  */
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import { SimState, startSimServer, type SimRequest, type SimResponse, type StandIn } from '../../credentials/stand-in';
+import { nextPlace, SimState, startSimServer, type SimRequest, type SimResponse, type StandIn } from '../../credentials/stand-in';
 import { canonicalRequest, sign } from './duo-signature';
 
 export interface DuoSimUser {
@@ -109,7 +109,7 @@ export async function startDuoSimulator(opts: { users: readonly DuoSimUser[]; la
       try {
         verify(req, params);
       } catch (err) {
-        state.calls.push({ operation: 'refused', params: { path: req.url.pathname }, at: Date.now() });
+        state.calls.push({ operation: 'refused', params: { path: req.url.pathname }, at: Date.now(), place: nextPlace() });
         throw err;
       }
       const path = req.url.pathname;
