@@ -305,7 +305,7 @@ describe('a guest named an admin', () => {
         const check = h.slack.callsTo('users.info').slice(asked).find((c) => c.args.user === userId)!;
         const opened = h.slack.callsTo('views.open').find((c) => c.args.trigger_id === trigger)!;
         expect(opened.result?.ok).toBe(true);
-        expect(check.at).toBeGreaterThan(opened.at);
+        expect(check.place).toBeGreaterThan(opened.place);
         return shown.view;
       } finally {
         clearTimeout(late);
@@ -333,7 +333,10 @@ describe('a guest named an admin', () => {
     // Past what both the admin check and what is offered keep of Slack's answers: a first open. Last
     // here, as what they keep from it is of no use to the tests above.
     h.clock.offsetMs = 60 * 60_000;
-    const { home } = await h.openHome('UADA');
+    // Counted once the open's work is over (its follow-ups too): a second ask would have come by then.
+    // The tab as it ends: on a loaded machine, the admin check past its wait is published in a second tab.
+    await h.openHomeToTheEnd('UADA');
+    const home = h.slack.homeOf('UADA')!;
     expect(textOf(home)).toContain('Search the audit log');
     expect(buttonsOf(home).length).toBeGreaterThan(0);
     expect(h.slack.callsTo('users.info').filter((c) => c.args.user === 'UADA')).toHaveLength(1);
@@ -388,7 +391,7 @@ describe('a guest named an admin', () => {
       const list = h.slack.callsTo('usergroups.users.list').slice(listed)[0]!;
       const opened = h.slack.callsTo('views.open').find((c) => c.args.trigger_id === trigger)!;
       expect(opened.result?.ok).toBe(true);
-      expect(list.at).toBeGreaterThan(opened.at);
+      expect(list.place).toBeGreaterThan(opened.place);
       expect(textOf(shown.view)).toContain('<@UADA>');
       expect(shown.view.submit.text).toBeDefined();
     } finally {
@@ -512,7 +515,7 @@ describe('a guest named an admin', () => {
       const list = h.slack.callsTo('usergroups.users.list').slice(listed)[0]!;
       const opened = h.slack.callsTo('views.open').find((c) => c.args.trigger_id === trigger)!;
       expect(opened.result?.ok).toBe(true);
-      expect(list.at).toBeGreaterThan(opened.at);
+      expect(list.place).toBeGreaterThan(opened.place);
       expect(textOf(shown.view)).toContain('<@UANN>');
       expect(shown.view.submit.text).toBeDefined();
       const toCarl = await toldPrivately(h, 'UCARL', carlsTrigger, 'Only Latchkey admins can review requests.');
