@@ -1,6 +1,6 @@
 import type { KnownBlock, ModalView } from '@slack/types';
 import { EVERYONE_MAX_DAYS, SEARCH_MAX_DAYS, SEARCH_PAGE, type Activity, type ClosedUnclicked, type SearchResult, type ShortFormDays } from '../flows/home-tab';
-import { context, modal, plain, progressView, quoted, section, slackDate } from './blocks';
+import { context, LIMITS, modal, plain, progressView, quotedWithin, section, slackDate } from './blocks';
 import { failureLabel } from './failure-labels';
 import type { AdminRefusal } from '../flows/admin-answer';
 import type { FailureCode } from '../flows/failure';
@@ -322,7 +322,10 @@ function rowLine(row: Activity, words: HomeWords): string {
     row.followUpsFailed && followUpsFailed(row, row.followUpsFailed),
     revokeFollowedUp(row),
   ].filter(Boolean);
-  // What the admin wrote to its requester (a denial's reason), quoted as a handled note is: typed text, escaped.
-  const comment = row.decision && row.comment ? `>${quoted(row.comment).replace(/\n/g, ' ')}\n` : '';
-  return `${slackDate(new Date(row.at))} · *${name}*${what} by <@${row.actor.userId}>${about} · ${state}\n${comment}${details.join(' · ')}`;
+  const head = `${slackDate(new Date(row.at))} · *${name}*${what} by <@${row.actor.userId}>${about} · ${state}`;
+  const rest = details.join(' · ');
+  // What the admin wrote to its requester (a denial's reason), quoted as a handled note is: typed
+  // text, escaped, and cut to what the line has room for: an admin's 500 & must not fail the page.
+  const quote = row.decision && row.comment ? quotedWithin(row.comment.replace(/\n/g, ' '), LIMITS.sectionText - head.length - rest.length - '\n>\n'.length) : '';
+  return `${head}\n${quote ? `>${quote}\n` : ''}${rest}`;
 }

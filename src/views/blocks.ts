@@ -63,6 +63,26 @@ export function quoted(text: string): string {
 }
 
 /**
+ * `quoted`, cut short with "…" to at most `max` characters of mrkdwn: escaping can make typed text
+ * five times as long (each & is &amp;), and a section over Slack's limit fails its whole view. Cut
+ * before escaping, so never inside an entity; empty when not even "“…”" fits.
+ */
+export function quotedWithin(text: string, max: number): string {
+  const whole = quoted(text);
+  if (whole.length <= max) return whole;
+  const chars = [...text.trim()];
+  const cut = (n: number) => `“${escapeMrkdwn(chars.slice(0, n).join('').trimEnd())}…”`;
+  if (cut(0).length > max) return '';
+  let [fits, over] = [0, chars.length];
+  while (over - fits > 1) {
+    const mid = (fits + over) >> 1;
+    if (cut(mid).length <= max) fits = mid;
+    else over = mid;
+  }
+  return cut(fits);
+}
+
+/**
  * Ends a sentence with a full stop, unless it ends with its own (a quoted comment that ends in
  * "." or "?" ends the sentence too): never "…recordings.”.".
  */

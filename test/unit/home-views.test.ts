@@ -1,7 +1,7 @@
 import { CREDENTIALS } from '../../src/credentials';
 import { checksSummary, failed, passed, sayCausesOnce, unchecked, waiting, warned, type SetupCheck } from '../../src/doctor/setup-check';
 import { FAILURE_CODES, SENT_UNANSWERED } from '../../src/flows/failure';
-import { activityOf, APPROVED_WAITING_SHOWN, ATTENTION_SHOWN, AWAITING_RETRY_SHOWN, PENDING_SHOWN, RECENT_ACTIVITY, OWN_REQUESTS, SEARCH_PAGE, UNFINISHED_SHOWN, type HomeData } from '../../src/flows/home-tab';
+import { activityOf, APPROVED_WAITING_SHOWN, type Activity, ATTENTION_SHOWN, AWAITING_RETRY_SHOWN, PENDING_SHOWN, RECENT_ACTIVITY, OWN_REQUESTS, SEARCH_PAGE, UNFINISHED_SHOWN, type HomeData } from '../../src/flows/home-tab';
 import type { PendingRequest } from '../../src/flows/approvals/pending-request';
 import type { AuditEvent } from '../../src/flows/ports';
 import { homeWords } from '../../src/handlers/home-words';
@@ -449,6 +449,44 @@ describe('the audit search views', () => {
     const button = (view.blocks.find((b) => b.type === 'actions') as any).elements[0];
     expect(JSON.parse(button.value)).toEqual({ person: 'UANN', from: '2026-11-01', to: '2026-12-01', after: 'sk', page: 2 });
     expect(button.value.length).toBeLessThanOrEqual(2000);
+  });
+
+  it("a decision's line quotes what its admin wrote, cut short to Slack's limit however much escaping lengthens it: 500 & or < (each five or four characters escaped) never fail the page", () => {
+    const at = '2026-12-01T09:00:00.000Z';
+    const fullest = (comment: string): Activity => ({
+      requestId: `${at}_${'a'.repeat(12)}`,
+      action: 'reset_decide',
+      at,
+      actor: { userId: 'UADA', teamId: 'T0TEAM' },
+      subject: { userId: 'UBOB', teamId: 'T0TEAM' },
+      credential: 'pin',
+      state: 'failed',
+      errorCode: 'SLACK_UNAVAILABLE',
+      decision: 'approve',
+      comment,
+      policy: 'a_policy_a_newer_version_wrote'.repeat(3),
+      verifier: 'okta_verify',
+      verifierFactorId: 'f'.repeat(64),
+      verifierTransactionId: 't'.repeat(64),
+      directory: 'chime',
+      directoryUserId: 'x'.repeat(64),
+      deliveryFailed: true,
+      revokeFailed: { code: 'SLACK_UNAVAILABLE', at },
+      followUpsFailed: { code: 'SLACK_UNAVAILABLE', at, revokedBy: 'UMAX' },
+      decidedBy: { userId: 'UMAX', decision: 'approve', at },
+    });
+    const lineOf = (comment: string) => texts(auditResultsView({ from: '2026-12-01', to: '2026-12-01', page: 1, words, result: { ok: true, rows: [fullest(comment)] } }).blocks).find((t) => t.includes('Reference'))!;
+    for (const comment of ['&'.repeat(500), '<'.repeat(500), '&<>'.repeat(167).slice(0, 500)]) {
+      const line = lineOf(comment);
+      // Before: up to 3,139 characters, and Slack refused the whole page of results.
+      expect(line.length).toBeLessThanOrEqual(LIMITS.sectionText);
+      // Cut, if at all, between characters, never inside an entity.
+      expect(line).toMatch(/\n>“(&amp;|&lt;|&gt;)+…?”\n/);
+    }
+    // Said to be cut when it is.
+    expect(lineOf('&'.repeat(500))).toMatch(/\n>“(&amp;)+…”\n/);
+    // One that fits is quoted whole.
+    expect(lineOf('Call the helpdesk & ask for Ann')).toContain('\n>“Call the helpdesk &amp; ask for Ann”\n');
   });
 
   it("a push rejected on the person's phone reads as a rejection, as their own Home tab says it, never as a failure nor with the directory's internal user ID (the change never reached the directory)", () => {
