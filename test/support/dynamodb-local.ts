@@ -75,17 +75,22 @@ function answeredBeforeClose(server: Server): { drain(): Promise<void> } {
     });
     for (const listener of serve) listener.call(server, req, res);
   });
+  // One wait, however many close it: a second close would otherwise take over the first's.
+  let draining: Promise<void> | undefined;
   return {
     drain: () => {
       closing = true;
-      if (unanswered.size === 0) return Promise.resolve();
-      return new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, DRAIN_MS);
-        drained = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
+      draining ??=
+        unanswered.size === 0
+          ? Promise.resolve()
+          : new Promise<void>((resolve) => {
+              const timer = setTimeout(resolve, DRAIN_MS);
+              drained = () => {
+                clearTimeout(timer);
+                resolve();
+              };
+            });
+      return draining;
     },
   };
 }
