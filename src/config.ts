@@ -5,7 +5,7 @@ import type { Credential, EnvPlaceholder, Setting } from './credentials/credenti
 import { CREDENTIALS, SETTINGS_OWNERS } from './credentials';
 import type { DuplicateKey } from './env-file';
 import { checkedRegistry } from './credentials/registry';
-import { DEFAULT_POLICY, parseResetPolicy, POLICIES, weakerPolicy, type Policy } from './flows/policy';
+import { DEFAULT_POLICY, defaultPolicy, parseResetPolicy, POLICIES, weakerPolicy, type Policy } from './flows/policy';
 import type { Workspace } from './flows/workspace';
 import { closestName, familyOf, lookalikeNames, type LookalikeName } from './setting-names';
 import { SLACK_API_URL_DEFAULT } from './slack/api-url';
@@ -375,7 +375,7 @@ const envSchema = z
       // Set up, or begun (a setting of its own given, its main one missing or mistyped): a problem
       // of its own says what it lacks, and the channel is not said to serve nothing on top of it.
       const setUp = CREDENTIALS.filter((c) => values[mainVariableOf(c)] !== undefined || ownVariablesOf(c).some((v) => values[v] !== undefined));
-      const approvals = [...policiesOf(named, setUp)].filter(([, p]) => p === 'approval').map(([id]) => `${id}=approval`);
+      const approvals = [...policiesOf(named, values, setUp)].filter(([, p]) => p === 'approval').map(([id]) => `${id}=approval`);
       if (values.APPROVALS_CHANNEL_ID && lacksAdmins(values)) {
         const served = [...(licensedOn.length > 0 ? [`license requests in ${orList(licensedOn.map((c) => c.licenses!.words.directory))}`] : []), ...approvals];
         problems.push({
@@ -457,7 +457,7 @@ function credentialProblems(values: Record<string, unknown>): { variable: string
  */
 function defaultServable(c: Credential, values: Record<string, unknown>, named: NamedPolicies): boolean {
   if (named.has(c.id)) return true;
-  const policy = (c.policy ?? DEFAULT_POLICY).default;
+  const policy = defaultOf(c, values);
   if (policy === 'approval') return hasAdmins(values) && Boolean(values.APPROVALS_CHANNEL_ID);
   if (policy === 'verify') return typeof values.VERIFY_WITH === 'string';
   return true;
@@ -480,9 +480,14 @@ function switchedOnCredentials(values: Record<string, unknown>, named: NamedPoli
 /** The policies RESET_POLICY names, by credential ID (parseResetPolicy's `named`). */
 type NamedPolicies = ReadonlyMap<string, Policy>;
 
-/** Each credential's policy: RESET_POLICY's entry for it, else its own default. */
-function policiesOf(named: NamedPolicies, credentials: readonly Credential[] = CREDENTIALS): Map<string, Policy> {
-  return new Map(credentials.map((c) => [c.id, named.get(c.id) ?? (c.policy ?? DEFAULT_POLICY).default]));
+/** A credential's policy here when RESET_POLICY does not name it: its plug-in's default, or the `verify` it recommends when VERIFY_WITH is set (defaultPolicy). */
+function defaultOf(c: Credential, values: Record<string, unknown>): Policy {
+  return defaultPolicy(c.policy ?? DEFAULT_POLICY, typeof values.VERIFY_WITH === 'string' ? values.VERIFY_WITH : undefined);
+}
+
+/** Each credential's policy: RESET_POLICY's entry for it, else its default here (defaultOf). */
+function policiesOf(named: NamedPolicies, values: Record<string, unknown>, credentials: readonly Credential[] = CREDENTIALS): Map<string, Policy> {
+  return new Map(credentials.map((c) => [c.id, named.get(c.id) ?? defaultOf(c, values)]));
 }
 
 /**
@@ -499,7 +504,7 @@ export function policyProblems(
 ): { variable: string; message: string }[] {
   const { credentials: CREDENTIALS, verifiers: VERIFIERS } = registries;
   const problems: { variable: string; message: string }[] = [];
-  const policies = policiesOf(named, CREDENTIALS);
+  const policies = policiesOf(named, values, CREDENTIALS);
   const verifierId = typeof values.VERIFY_WITH === 'string' ? values.VERIFY_WITH : undefined;
   const verifier = verifierId === undefined ? undefined : VERIFIERS.find((v) => v.id === verifierId);
   const verifierIds = VERIFIERS.map((v) => v.id);
@@ -588,7 +593,7 @@ export function credentialsOff(
     .filter((c) => c.settings.read(values) !== undefined && !defaultServable(c, values, named))
     .map((c) => {
       const declared = c.policy ?? DEFAULT_POLICY;
-      const policy = declared.default;
+      const policy = defaultOf(c, values);
       const verifiers = registries.verifiers.map((v) => v.id).filter((id) => !declared.refuseVerifiers?.includes(id));
       const lacking =
         policy === 'approval'
@@ -627,7 +632,9 @@ export function policiesBelowRecommended(
   return registries.credentials.flatMap((c) => {
     const declared = c.policy ?? DEFAULT_POLICY;
     const recommended = declared.recommended;
-    if (recommended === undefined || named.has(c.id) || c.settings.read(values) === undefined || !weakerPolicy(declared.default, recommended.policy)) return [];
+    // With a verifier it accepts, a recommended verify is its default already (defaultOf): nothing to say.
+    const policy = defaultOf(c, values);
+    if (recommended === undefined || named.has(c.id) || c.settings.read(values) === undefined || !weakerPolicy(policy, recommended.policy)) return [];
     const stronger = POLICIES.filter((p) => !weakerPolicy(p, recommended.policy) && !declared.refuse?.includes(p)).flatMap((p) => policyEntry(c, p, values, registries.verifiers));
     return [
       {
@@ -635,8 +642,8 @@ export function policiesBelowRecommended(
         subject: c.id,
         notice: true,
         message:
-          `${c.id}'s policy is ${declared.default} (its default), weaker than the ${recommended.policy} recommended for it: ${recommended.why}. ` +
-          `Add ${orList(stronger)} to RESET_POLICY. To keep ${declared.default}, name it there (${c.id}=${declared.default}) and this is not said again.`,
+          `${c.id}'s policy is ${policy} (its default), weaker than the ${recommended.policy} recommended for it: ${recommended.why}. ` +
+          `Add ${orList(stronger)} to RESET_POLICY. To keep ${policy}, name it there (${c.id}=${policy}) and this is not said again.`,
       },
     ];
   });
@@ -934,7 +941,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, dotEnv: { cutInDotEnv?: reado
   const values = e as Record<string, unknown>;
   const credentials = enabledCredentials(values, e.RESET_POLICY.named).map((credential) => ({ credential, settings: credential.settings.read(values) }));
   const provider = credentials.find((c) => c.credential.licenses);
-  const policies = policiesOf(e.RESET_POLICY.named);
+  const policies = policiesOf(e.RESET_POLICY.named, values);
   const plugin = VERIFIERS.find((v) => v.id === e.VERIFY_WITH);
   const verifierSettings = plugin?.settings.read(values);
   const licenses =

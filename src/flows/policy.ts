@@ -16,9 +16,11 @@ export interface PolicyDeclaration {
   /** Verifiers (their VERIFY_WITH IDs) that cannot prove this credential, e.g. one that would verify with the very factor being reset. */
   readonly refuseVerifiers?: readonly string[];
   /**
-   * The least policy it should run under, and why (said to the admin): a deployment that leaves it
-   * on a weaker default (RESET_POLICY does not name it) starts, as before, with a warning naming what
-   * to set. The default stays as it is, so an upgrade never switches off a working command.
+   * The least policy it should run under, and why (said to the admin). `verify` over a weaker
+   * default is the default wherever VERIFY_WITH names a verifier it accepts (defaultPolicy): secure
+   * by default, and the command still works. Where it cannot be, the default stays (an upgrade never
+   * switches off a working command) and a deployment that leaves it there (RESET_POLICY does not
+   * name it) starts with a warning naming what to set.
    */
   readonly recommended?: { readonly policy: Policy; readonly why: string };
 }
@@ -30,6 +32,20 @@ export function weakerPolicy(policy: Policy, than: Policy): boolean {
 
 /** A credential that declares nothing: self-service, nothing refused. */
 export const DEFAULT_POLICY: PolicyDeclaration = { default: 'self-service' };
+
+/**
+ * A credential's policy where RESET_POLICY does not name it, with `verifierId` the VERIFY_WITH set
+ * (if any). VERIFY_WITH has no use but pushes, so setting it is asking for them: a credential whose
+ * plug-in recommends `verify` over its weaker default gets it, unless it refuses that verifier (the
+ * push would prove nothing). Admins and an approvals channel serve license requests too, so a
+ * recommended `approval` is never switched on by them: its warning says what to name.
+ */
+export function defaultPolicy(declared: PolicyDeclaration, verifierId: string | undefined): Policy {
+  const recommended = declared.recommended?.policy;
+  const raised =
+    recommended === 'verify' && weakerPolicy(declared.default, recommended) && verifierId !== undefined && !declared.refuseVerifiers?.includes(verifierId);
+  return raised ? recommended : declared.default;
+}
 
 function isPolicy(value: string): value is Policy {
   return (POLICIES as readonly string[]).includes(value);

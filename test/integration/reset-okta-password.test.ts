@@ -282,3 +282,30 @@ describe('/reset-okta-password for an account whose password Active Directory (o
     expect(view.submit?.text).toBe('Reset password');
   });
 });
+
+describe('/reset-okta-password with a verifier set (VERIFY_WITH) and RESET_POLICY not naming it: a push first, its default there', () => {
+  const h = useHarness(
+    {
+      accounts: { okta_password: [{ id: '00umax', email: 'max@example.com', status: 'ACTIVE', factors: [oktaVerify('max')] }] },
+      env: { VERIFY_WITH: 'okta', VERIFY_POLL_MS: '100' },
+    },
+    (x) => {
+      x.slack.clear();
+      x.okta.clear();
+    },
+  );
+
+  it('the confirmation says a push comes next, the password changes only once it is approved, and the audit says verify', async () => {
+    const opened = await h.open(COMMAND, 'UMAX');
+    expect(JSON.stringify(opened.view.blocks)).toContain('Latchkey will send a push to Okta Verify on your phone; approve it to continue.');
+    await h.submit('UMAX', opened.view);
+    const push = await h.waitForPush('max@example.com');
+    // The push waits for its answer: nothing is changed before it.
+    expect(h.okta.callsTo('ExpirePassword')).toEqual([]);
+    expect(h.okta.answerPush(push.id, { approve: true, pick: push.correctAnswer })).toBe(true);
+    const shown = await h.slack.waitForCall('views.update', (c) => c.args.view_id === opened.viewId && secretIn(c.args.view) !== undefined, 8000);
+    expect(secretIn(shown.args.view)).toBe(h.okta.tempPasswordOf('00umax'));
+    const records = await h.waitForAudit('UMAX', (r) => r.action === 'reset_okta_password' && r.phase === 'outcome');
+    expect(records.find((r) => r.phase === 'outcome')).toMatchObject({ outcome: 'success', policy: 'verify', verification: 'approved', verifier: 'okta_verify' });
+  });
+});

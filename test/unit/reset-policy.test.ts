@@ -1,4 +1,4 @@
-import { credentialsOff, loadConfig, policyProblems } from '../../src/config';
+import { credentialsOff, loadConfig, policiesBelowRecommended, policyProblems } from '../../src/config';
 import type { Credential } from '../../src/credentials/credential';
 import { CREDENTIALS } from '../../src/credentials';
 import * as policy from '../../src/flows/policy';
@@ -12,6 +12,9 @@ const VALID = {
   CHIME_ACCOUNT_ID: '12a3c1a8-8d1c-4b8e-9a8f-2d8d1c1e7f00',
   WORKMAIL_ORGANIZATION_ID: `m-${'a'.repeat(32)}`,
 };
+/** Okta set up, with admins and an approvals channel: okta_mfa on, and its warnings (off for want of them) out of the way. */
+const OKTA_WITH_APPROVALS = { OKTA_ORG_URL: 'https://acme.okta.com', OKTA_API_TOKEN: '00okta-api-token-of-forty-characters-xx', ADMIN_USER_IDS: 'UADA,UMAX', APPROVALS_CHANNEL_ID: 'C0APPROVALS' };
+const DUO = { VERIFY_WITH: 'duo', DUO_API_HOSTNAME: 'api-1234abcd.duosecurity.com', DUO_INTEGRATION_KEY: 'DIWJ8X6AEYOR5OMC6TQ1', DUO_SECRET_KEY: 'k'.repeat(40) };
 /** The warnings, but that license requests are off: VALID sets up Amazon Chime without an approvals channel (that notice's own test is in config.test.ts). */
 const policyWarnings = (r: ReturnType<typeof loadConfig>) => (r.ok ? r.config.warnings.filter((w) => w.subject !== 'license requests') : r.problems);
 const problemsOf = (env: Record<string, string>) => {
@@ -100,7 +103,7 @@ describe('RESET_POLICY', () => {
   });
 
   it("Okta's password left self-service (its default) starts, with a warning (⚠, not a problem) that it is weaker than the verify recommended for it, why, and the RESET_POLICY entries to add; named in RESET_POLICY, nothing is said", () => {
-    const okta = { OKTA_ORG_URL: 'https://acme.okta.com', OKTA_API_TOKEN: '00okta-api-token-of-forty-characters-xx', ADMIN_USER_IDS: 'UADA,UMAX', APPROVALS_CHANNEL_ID: 'C0APPROVALS' };
+    const okta = OKTA_WITH_APPROVALS;
     const left = loadConfig({ ...VALID, ...okta });
     expect(left.ok && left.config.policies.get('okta_password')).toBe('self-service');
     expect(left.ok && left.config.warnings).toEqual([
@@ -113,16 +116,31 @@ describe('RESET_POLICY', () => {
           'Add okta_password=verify (with VERIFY_WITH=okta or duo and its settings) or okta_password=approval to RESET_POLICY. To keep self-service, name it there (okta_password=self-service) and this is not said again.',
       },
     ]);
-    // With a verifier, the entry alone.
-    const duo = { VERIFY_WITH: 'duo', DUO_API_HOSTNAME: 'api-1234abcd.duosecurity.com', DUO_INTEGRATION_KEY: 'DIWJ8X6AEYOR5OMC6TQ1', DUO_SECRET_KEY: 'k'.repeat(40) };
-    const withDuo = loadConfig({ ...VALID, ...okta, ...duo });
-    expect(withDuo.ok ? withDuo.config.warnings.map((w) => w.message) : withDuo.problems).toEqual([expect.stringContaining('Add okta_password=verify or okta_password=approval to RESET_POLICY.')]);
     // Named, whatever the policy: the admin's choice, nothing to say.
     for (const named of ['okta_password=self-service', 'okta_password=approval']) {
       expect(policyWarnings(loadConfig({ ...VALID, ...okta, RESET_POLICY: named }))).toEqual([]);
     }
     // Okta not set up: nothing to say.
     expect(policyWarnings(loadConfig(VALID))).toEqual([]);
+  });
+
+  it("Okta's password with a verifier set (VERIFY_WITH) and RESET_POLICY not naming it: verify, its default there, and nothing to warn of; named, RESET_POLICY's entry wins", () => {
+    const okta = OKTA_WITH_APPROVALS;
+    for (const verifier of [DUO, { VERIFY_WITH: 'okta' }]) {
+      const result = loadConfig({ ...VALID, ...okta, ...verifier });
+      expect(result.ok && result.config.policies.get('okta_password')).toBe('verify');
+      expect(policyWarnings(result)).toEqual([]);
+      // The others keep theirs: only a plug-in's recommended verify is raised to.
+      expect(result.ok && [result.config.policies.get('okta_unlock'), result.config.policies.get('password'), result.config.policies.get('okta_mfa')]).toEqual(['self-service', 'self-service', 'approval']);
+    }
+    for (const [named, policy] of [
+      ['okta_password=self-service', 'self-service'],
+      ['okta_password=approval', 'approval'],
+    ] as const) {
+      const result = loadConfig({ ...VALID, ...okta, ...DUO, RESET_POLICY: named });
+      expect(result.ok && result.config.policies.get('okta_password')).toBe(policy);
+      expect(policyWarnings(result)).toEqual([]);
+    }
   });
 
   it("one admin in ADMIN_USER_IDS, no user group, and an approval policy or license requests in use: a warning (⚠) that the admin's own requests can never be decided, and what to set; two admins, a group, or nothing to decide: nothing said", () => {
@@ -262,6 +280,24 @@ describe('a credential\'s declared policy', () => {
     ]);
     expect(credentialsOff({ ...values, VERIFY_WITH: 'push' }, new Map(), registries)).toEqual([]);
     expect(credentialsOff(values, new Map([['strict', 'approval']]), registries)).toEqual([]);
+  });
+
+  it('recommended verify over a weaker default: the default where VERIFY_WITH names a verifier it accepts, else its own default and the warning', () => {
+    const okta = { ...strict, id: 'okta_like', policy: { default: 'self-service', refuseVerifiers: ['sms'], recommended: { policy: 'verify', why: 'it opens everything' } } } as Credential;
+    const approvalRecommended = { ...plain, id: 'approval_like', policy: { default: 'self-service', recommended: { policy: 'approval', why: 'it is rare' } } } as Credential;
+    expect(policy.defaultPolicy(okta.policy!, 'push')).toBe('verify');
+    expect(policy.defaultPolicy(okta.policy!, undefined)).toBe('self-service');
+    // A verifier it refuses cannot prove it: its own default, and the warning says what to set.
+    expect(policy.defaultPolicy(okta.policy!, 'sms')).toBe('self-service');
+    // VERIFY_WITH is asked for pushes alone; admins and a channel serve license requests too, so they raise nothing.
+    expect(policy.defaultPolicy(approvalRecommended.policy!, 'push')).toBe('self-service');
+    expect(policy.defaultPolicy(strict.policy!, 'push')).toBe('verify');
+    expect(policy.defaultPolicy(policy.DEFAULT_POLICY, 'push')).toBe('self-service');
+    const values = { ADMIN_USER_IDS: [], CHIME_ACCOUNT_ID: VALID.CHIME_ACCOUNT_ID };
+    const warned = (v: Record<string, unknown>) => policiesBelowRecommended(v, new Map(), { credentials: [okta], verifiers: registries.verifiers }).map((w) => w.subject);
+    expect(warned({ ...values, VERIFY_WITH: 'push' })).toEqual([]);
+    expect(warned({ ...values, VERIFY_WITH: 'sms' })).toEqual(['okta_like']);
+    expect(warned(values)).toEqual(['okta_like']);
   });
 
   it('a policy it refuses is a config error naming the ones it allows', () => {

@@ -81,8 +81,9 @@ export const okta: Credential<OktaSettings> = {
   reviewFacts: true,
   // A locked-out person who remembers their password need not lose it.
   whenLocked: { offer: 'okta_unlock', button: 'Unlock only (keep my password)' },
-  // Self-service by default, as the README has always said (changing it would switch a working
-  // deployment's command to one that needs a verifier on upgrade); the start and the doctor warn until it is set.
+  // Where VERIFY_WITH is set, the verify recommended is its default (flows/policy.ts, defaultPolicy):
+  // a push to a phone the deployment already uses. Without one it stays self-service, as a default
+  // of verify would switch a working deployment's command off on upgrade; the start and the doctor warn until RESET_POLICY names it.
   policy: {
     default: 'self-service',
     recommended: {
