@@ -108,7 +108,6 @@ export function cpuMsOf(pid: number): number {
  * a normal exit, an error, or a signal.
  */
 const running = new Map<ChildProcess, { group: boolean }>();
-let ending = false;
 
 function track(child: ChildProcess, group: boolean): void {
   endWithTheBench();
@@ -186,7 +185,6 @@ function endWithTheBench(): void {
   process.once('exit', () => stopEverything('SIGKILL'));
   for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
     process.once(signal, () => {
-      ending = true;
       process.stderr.write(`\nbench: ${signal}, stopping what it started…\n`);
       stopEverything('SIGTERM');
       process.exit(code);

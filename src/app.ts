@@ -514,7 +514,7 @@ function registerFeatures(
   },
 ) {
   const audit = new DynamoDbAuditLog(dynamo, config.audit.tableName, config.audit.retentionDays, clock, logger);
-  const limiter = new DynamoDbRateLimiter(dynamo, config.limits.tableName, clock);
+  const limiter = new DynamoDbRateLimiter(dynamo, config.limits.tableName);
   const members = new SlackWorkspaceMembers(app.slack);
   // The admin check and what is offered, asking at once of the same person, share one users.info.
   const shared = new SharedAsks(members, clock);

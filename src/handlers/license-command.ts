@@ -10,7 +10,6 @@ import { acceptCommand, acknowledgeOnArrival } from './accept-command';
 import { openedModalOf, type OpenedModal } from '../slack/arrival-modal';
 import { busyText } from '../views/not-started';
 import { openModalWhile } from './modal-sequence';
-import { LICENSE_COMMAND } from '../core-commands';
 
 /** `/request-license`: the form with the requester's current license, or the request already waiting. */
 export function registerLicenseCommand(app: GuardedApp, flow: LicenseRequests, vocabulary: LicenseVocabulary, logger: Logger): void {

@@ -1,7 +1,7 @@
 import { UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { describeError, LatchkeyFailure } from '../flows/failure';
-import type { Clock, RateLimiter } from '../flows/ports';
+import type { RateLimiter } from '../flows/ports';
 import { sentOnce, WriteToken } from '../storage/write-token';
 
 /**
@@ -14,7 +14,6 @@ export class DynamoDbRateLimiter implements RateLimiter {
   constructor(
     private readonly client: DynamoDBClient,
     private readonly tableName: string,
-    private readonly clock: Clock,
   ) {}
 
   /**

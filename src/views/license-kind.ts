@@ -3,7 +3,7 @@ import { closedOutcomeUnknown, type Detail, type PendingRequest } from '../flows
 import { ACCOUNT_GONE, type RequesterNotice } from '../flows/approvals/approvals';
 import { accountGoneReview, deniedNext, failedChangeApplied, outcomeUnknownCheck, sentLine, withdrawnNotice } from './approval-status';
 import { recordedFailureHeadline } from './failure-message';
-import { context, escapeMrkdwn, quoted, section, slackTime } from './blocks';
+import { context, escapeMrkdwn, quoted, section } from './blocks';
 import { pronounOf, stepTitles, type ApprovalKindWords, type Whose } from './approval-words';
 import { capitalized, type LicenseVocabulary } from './words';
 

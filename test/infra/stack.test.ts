@@ -11,7 +11,6 @@ import { failedWorkMaxAgeMs } from '../../src/lambda/work-order';
 import { CREDENTIALS } from '../../src/credentials';
 import {
   allPolicyStatements,
-  CHIME_ACCOUNT,
   CREDENTIAL_SECRETS,
   FULL_CONTEXT,
   logicalIdOf,

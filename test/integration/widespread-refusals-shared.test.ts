@@ -16,7 +16,6 @@ describe('WidespreadRefusals across instances', () => {
   const TABLE = 'latchkey-limits';
   // Mid-window, so that the few refusals below share one hour.
   let now = Date.parse('2026-12-06T10:20:00Z');
-  const clock = { now: () => new Date(now) };
 
   beforeAll(async () => {
     dynamo = await startDynalite();
@@ -30,7 +29,7 @@ describe('WidespreadRefusals across instances', () => {
   beforeEach(() => void (now += 2 * 60 * 60_000));
 
   /** Every log line of every instance, as the log service receives them. */
-  function instances(count: number, shared: RateLimiter = new DynamoDbRateLimiter(client, TABLE, clock)) {
+  function instances(count: number, shared: RateLimiter = new DynamoDbRateLimiter(client, TABLE)) {
     const lines: { level: string; fields: Record<string, unknown>; message: string }[] = [];
     const at = (level: string) => (fields: object, message: string) => void lines.push({ level, fields: fields as Record<string, unknown>, message });
     const logger: Logger = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };

@@ -979,7 +979,7 @@ describe('a request withdrawn from the Home tab before the DM that said it was s
   afterEach(() => (h.clock.offsetMs = 0));
 
   it("the DM says it was withdrawn and loses Withdraw when its answer comes back, rewritten once; the requester's modal says they withdrew it", async () => {
-    const { sentDm, release, viewId, post, requestId } = await filedWithSentDmHeld(h, 'UBOB');
+    const { sentDm, release, viewId, requestId } = await filedWithSentDmHeld(h, 'UBOB');
     try {
       // Bob withdraws it from his Home tab while that DM's post waits for Slack.
       const { home } = await h.openHome('UBOB');

@@ -7,7 +7,7 @@
  * `users.signOut`, and Google's error bodies `{error: {code, message, errors: [{reason}]}}`,
  * including its 403 `userRateLimitExceeded`. Its key pair is made at start: none is ever committed.
  */
-import { createPublicKey, generateKeyPairSync, randomBytes, randomUUID, verify, type KeyObject } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, randomBytes, verify, type KeyObject } from 'node:crypto';
 import { SimState, startSimServer, type SimRequest, type SimResponse, type StandIn } from '../stand-in';
 
 export interface GoogleSimUser {
