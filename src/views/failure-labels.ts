@@ -173,7 +173,7 @@ const REASONS_NAMED = 3;
 /**
  * "2 requests from guests". A directory's own refusals are said with their reasons, in their
  * credentials' words, so an admin sees what to fix: "3 requests from accounts Latchkey may not
- * change (managed by another directory; Microsoft guest account)", as failureLabel says one.
+ * change (managed by another directory; Entra ID guest account)", as failureLabel says one.
  */
 export function countedRefusals(code: string, count: number, reasons: readonly { readonly words?: Pick<SubjectWords, 'refusals'>; readonly reason: string }[] = []): string {
   const labels = [...new Set(reasons.map((r) => r.words?.refusals?.[r.reason]?.label ?? unworded(r.reason)))];

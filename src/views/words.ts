@@ -116,7 +116,7 @@ export interface UnconfirmedStepWords {
 
 /** One of a directory's own refusals, in words: as failure-message.ts says the shared ones. */
 export interface RefusalWords {
-  /** What happened, in one line: "Your Microsoft account is a guest account in this organization." */
+  /** What happened, in one line: "Your Microsoft 365 account is a guest account in this organization." */
   readonly headline: string;
   /** What to do next. */
   readonly next: string;

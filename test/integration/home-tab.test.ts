@@ -74,7 +74,7 @@ describe('the Home tab', () => {
     expect(buttonsOf(home).map((b) => b.text.text)).toEqual([...CREDENTIALS.map((c) => c.words.homeButton), 'Request a license change']);
     // Each of the person's own buttons reads alike, among the others: 'Reset my …', 'Unlock my …'.
     expect(buttonsOf(home).map((b) => b.text.text).filter((t) => !/^(Reset|Unlock) my /.test(t))).toEqual(['Request a license change']);
-    expect(buttonsOf(home).map((b) => b.text.text)).toContain('Reset my Microsoft password');
+    expect(buttonsOf(home).map((b) => b.text.text)).toContain('Reset my Microsoft 365 password');
     expect(textOf(home)).toContain('Your recent activity');
     // License changes and (okta_mfa's approval policy) approved resets: one section for both.
     expect(textOf(home)).toContain('Your requests');
@@ -463,7 +463,7 @@ describe('the Home tab for admins', () => {
     // Two reasons among them: counted together, each reason named, so an admin sees what to fix.
     // Before: '3 requests from accounts their directory refuses', no reason.
     await refused('0000countgu01', 'reset_entra_password', 'DIRECTORY_USER_REFUSED', 'directory_guest');
-    expect(await today()).toMatch(/[:,] 3 requests from accounts Latchkey may not change \(managed by another directory; Microsoft guest account\)[,.]/);
+    expect(await today()).toMatch(/[:,] 3 requests from accounts Latchkey may not change \(managed by another directory; Entra ID guest account\)[,.]/);
   });
 
   it("Today counts a request already open once, whether recorded under its old name (LICENSE_REQUEST_OPEN) or its new (REQUEST_OPEN): the switch day", async () => {

@@ -1569,7 +1569,7 @@ describe("the approval policy on Lambda, too little time left for the change", (
     // Entra never heard of a new password, nor of a sign-out.
     expect(entra().calls.filter((c) => c.operation === 'SetPassword' || c.operation === 'RevokeSessions')).toEqual([]);
     expect(entra().passwordOf(ann.id)).toBe(before);
-    expect(modal).toContain('Latchkey was held up and had too little time left to reset your Microsoft password and show you the result. Nothing was changed.');
+    expect(modal).toContain('Latchkey was held up and had too little time left to reset your Microsoft 365 password and show you the result. Nothing was changed.');
     expect(modal).toContain("Your approval still stands: click *Finish the reset* in Latchkey's message again");
     const records = await h.waitForAudit('UANN', (r) => r.action === 'reset_entra_password' && r.phase === 'outcome');
     expect(records.filter((r) => r.action === 'reset_entra_password').map((r) => [r.phase, r.outcome, r.errorCode])).toEqual([

@@ -103,10 +103,10 @@ describe('/reset-entra-password', () => {
   });
 
   it.each([
-    ['a disabled account', 'UBOB', 'Your Microsoft account is disabled.', 'DIRECTORY_USER_DISABLED'],
-    ['an account with a directory role', 'UADA', 'Your Microsoft account has an admin role; admin accounts are never reset by self-service.', 'DIRECTORY_USER_PRIVILEGED'],
+    ['a disabled account', 'UBOB', 'Your Microsoft 365 account is disabled.', 'DIRECTORY_USER_DISABLED'],
+    ['an account with a directory role', 'UADA', 'Your Microsoft 365 account has an admin role; admin accounts are never reset by self-service.', 'DIRECTORY_USER_PRIVILEGED'],
     ['an account with a lesser admin role', 'UCARL', 'has an admin role', 'DIRECTORY_USER_PRIVILEGED'],
-    ['an email unknown to Entra', 'UNOCHIME', "Latchkey cannot find your Microsoft account: no Microsoft account has your Slack email *nochime@example.com* as its main email address.", 'DIRECTORY_USER_NOT_FOUND'],
+    ['an email unknown to Entra', 'UNOCHIME', "Latchkey cannot find your Microsoft 365 account: no Microsoft 365 account has your Slack email *nochime@example.com* as its main email address.", 'DIRECTORY_USER_NOT_FOUND'],
     ['an email only look-alikes match', 'UXAVI', "account has your Slack email", 'DIRECTORY_USER_NOT_FOUND'],
   ])('refuses %s with a clear message, audits why, and changes nothing', async (_what, userId, message, code) => {
     const { view } = await h.open(COMMAND, userId);
@@ -120,7 +120,7 @@ describe('/reset-entra-password', () => {
     const pages = (userId: string) => entra().callsTo('ListRoles').filter((c) => c.params.userId === userId).map((c) => c.params.skiptoken ?? '0');
     const gia = await h.open(COMMAND, 'UGIA');
     expect(gia.view.submit).toBeUndefined();
-    expect(JSON.stringify(gia.view.blocks)).toContain('Your Microsoft account has an admin role; admin accounts are never reset by self-service.');
+    expect(JSON.stringify(gia.view.blocks)).toContain('Your Microsoft 365 account has an admin role; admin accounts are never reset by self-service.');
     await h.waitForAudit('UGIA', (r) => r.phase === 'refused' && r.errorCode === 'DIRECTORY_USER_PRIVILEGED');
     expect(pages('e-gia')).toEqual(['0', '1', '2']);
 
@@ -130,7 +130,7 @@ describe('/reset-entra-password', () => {
 
     const hal = await h.open(COMMAND, 'UHAL');
     expect(hal.view.submit).toBeUndefined();
-    expect(JSON.stringify(hal.view.blocks)).toContain('Your Microsoft account is in more groups than Latchkey reads to check it holds no admin role, so Latchkey will not reset its password. Nothing was changed.');
+    expect(JSON.stringify(hal.view.blocks)).toContain('Your Microsoft 365 account is in more groups than Latchkey reads to check it holds no admin role, so Latchkey will not reset its password. Nothing was changed.');
     expect(JSON.stringify(hal.view.blocks)).toContain('Ask IT to reset it, and give them the reference below.');
     const [refused] = await h.waitForAudit('UHAL', (r) => r.phase === 'refused');
     expect(refused).toMatchObject({ errorCode: 'DIRECTORY_USER_REFUSED', reason: 'roles_unread', action: 'reset_entra_password' });
@@ -160,7 +160,7 @@ describe('/reset-entra-password', () => {
   it("a directory guest (a Slack member, invited to Entra from elsewhere) is refused in Entra's own words, with its own audit reason", async () => {
     const { view } = await h.open(COMMAND, 'UGWEN');
     expect(view.submit).toBeUndefined();
-    expect(JSON.stringify(view.blocks)).toContain('Your Microsoft account here is a guest account: its password belongs to the organization that invited you.');
+    expect(JSON.stringify(view.blocks)).toContain('Your Microsoft 365 account here is a guest account: its password belongs to the organization that invited you.');
     const [refused] = await h.waitForAudit('UGWEN', (r) => r.phase === 'refused');
     expect(refused).toMatchObject({ errorCode: 'DIRECTORY_USER_REFUSED', reason: 'directory_guest', action: 'reset_entra_password' });
     expect(changes()).toEqual([]);
@@ -427,7 +427,7 @@ describe('/reset-entra-password', () => {
       standIn: entra(),
       operation: 'SetPassword',
       fail: () => entra().failNext('SetPassword', { status, code, message }),
-      told: 'Microsoft Entra ID did not confirm the reset, so Latchkey cannot tell whether your Microsoft password was reset.',
+      told: 'Microsoft Entra ID did not confirm the reset, so Latchkey cannot tell whether your Microsoft 365 password was reset.',
     });
   });
 
@@ -504,7 +504,7 @@ describe('/reset-entra-password', () => {
   }, 15_000);
 
   it('the password set not answered within the request timeout: Entra may have set it, so the person is never told nothing was changed', async () => {
-    await expectUnansweredChange(h, { command: COMMAND, userId: 'UMAX', standIn: entra(), operation: 'SetPassword', told: 'Microsoft Entra ID did not confirm the reset, so Latchkey cannot tell whether your Microsoft password was reset.' });
+    await expectUnansweredChange(h, { command: COMMAND, userId: 'UMAX', standIn: entra(), operation: 'SetPassword', told: 'Microsoft Entra ID did not confirm the reset, so Latchkey cannot tell whether your Microsoft 365 password was reset.' });
   }, 30_000);
 
   it('a client secret rotated in Entra: the token is refused (invalid_client), Latchkey says it is misconfigured and alerts, and never logs either secret', async () => {

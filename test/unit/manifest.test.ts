@@ -33,7 +33,7 @@ describe('manifest.yml', () => {
       '/reset-okta-password': 'Reset your Okta password (you choose a new one at your next sign-in)',
       '/unlock-okta': 'Unlock your locked-out Okta account and keep your password',
       '/reset-okta-mfa': 'New phone? Remove your Okta sign-in factors and enrol again (an admin approves)',
-      '/reset-entra-password': 'Reset your Microsoft 365 (Entra ID) password (you choose a new one at your next sign-in)',
+      '/reset-entra-password': 'Reset your Microsoft 365 password (you choose a new one at your next sign-in)',
     });
   });
 

@@ -45,7 +45,7 @@ describe('the demo people', () => {
     }
     for (const u of CHIME_DEMO.filter((x) => x.UserRegistrationStatus === 'Suspended')) expect(about(u.PrimaryEmail)).toMatch(/Chime user suspended/);
     // An admin account's reset is refused: the line names it, and never calls that person's accounts all in order.
-    for (const u of ENTRA_DEMO.filter((x) => x.roles?.length && people.includes(x.mail))) expect(about(u.mail)).toContain(`Microsoft account (${u.roles!.join(', ')})`);
+    for (const u of ENTRA_DEMO.filter((x) => x.roles?.length && people.includes(x.mail))) expect(about(u.mail)).toContain(`Microsoft 365 account (${u.roles!.join(', ')})`);
     for (const u of GOOGLE_DEMO.filter((x) => (x.isAdmin || x.isDelegatedAdmin) && people.includes(x.primaryEmail))) {
       expect(about(u.primaryEmail)).toContain(`Google account (${u.isAdmin ? 'super admin' : 'delegated admin'})`);
     }
@@ -74,8 +74,8 @@ describe('the demo people', () => {
       const google = GOOGLE_DEMO.find((u) => u.primaryEmail === p.email);
       const aliasOf = GOOGLE_DEMO.find((u) => u.aliases?.includes(p.email ?? ''));
       says(!mailbox, /no mailbox/i);
-      says(!microsoft, /no Microsoft account/i);
-      says(microsoft?.accountEnabled === false, /Microsoft account disabled/);
+      says(!microsoft, /no Microsoft 365 account/i);
+      says(microsoft?.accountEnabled === false, /Microsoft 365 account disabled/);
       says(microsoft?.userType === 'Guest', /guest in the company's Microsoft directory/);
       says(!google && !aliasOf, /no Google account/i);
       // Latchkey finds nobody by an address that is someone else's alias: the line says whose it is.

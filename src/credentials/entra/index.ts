@@ -44,7 +44,10 @@ async function entraDirectory(settings: EntraSettings, context: AdapterContext) 
 /**
  * Microsoft Entra ID (Azure AD): the Microsoft 365 sign-in password (/reset-entra-password). The
  * person gets a temporary password, chooses a new one at their next sign-in, and is signed out of
- * every session.
+ * every session. One name per reader: the person knows it as their *Microsoft 365 password* (and
+ * account), never "Microsoft account", which is Microsoft's name for a personal one; admins read
+ * the directory's own name, Microsoft Entra ID (`directory`, the labels). Only the two 24-character
+ * names (the modal's title, the request's name) shorten it to "Microsoft password".
  */
 export const entra: Credential<EntraSettings> = {
   id: 'entra_password',
@@ -52,27 +55,27 @@ export const entra: Credential<EntraSettings> = {
   words: {
     title: 'Reset Microsoft password',
     what: 'Microsoft 365 password',
-    short: 'Microsoft password',
+    short: 'Microsoft 365 password',
     // Not "Microsoft 365 password reset": the request's one name titles the admin's review, in 24 characters.
     request: 'Microsoft password reset',
     button: 'Reset password',
     directory: 'Microsoft Entra ID',
-    account: 'Microsoft account',
+    account: 'Microsoft 365 account',
     consequences:
-      "Your *Microsoft 365 password* (Microsoft Entra ID) will be replaced by a temporary one. You'll choose a new password " +
+      "Your *Microsoft 365 password* will be replaced by a temporary one. You'll choose a new password " +
       "when you next sign in, and you'll be signed out of Microsoft 365 everywhere.",
     secretTitle: 'Your temporary password',
     secretLead: 'Your temporary Microsoft 365 password:',
     howToUse: 'Sign in to Microsoft 365 with it; Microsoft will ask you to choose a new password. Your other sessions are being signed out.',
     receipt: 'Microsoft 365 password',
     newSecret: 'temporary password',
-    homeButton: 'Reset my Microsoft password',
-    commandDescription: 'Reset your Microsoft 365 (Entra ID) password (you choose a new one at your next sign-in)',
+    homeButton: 'Reset my Microsoft 365 password',
+    commandDescription: 'Reset your Microsoft 365 password (you choose a new one at your next sign-in)',
     refusals: {
       directory_guest: {
-        headline: 'Your Microsoft account here is a guest account: its password belongs to the organization that invited you.',
+        headline: 'Your Microsoft 365 account here is a guest account: its password belongs to the organization that invited you.',
         next: "Reset it where your account comes from (your own organization's sign-in page), or ask IT.",
-        label: 'Microsoft guest account',
+        label: 'Entra ID guest account',
       },
       // Graph refused to set the password of an account synced from Active Directory (no password writeback).
       synced_from_on_premises: {
@@ -89,7 +92,7 @@ export const entra: Credential<EntraSettings> = {
       // The role check read ROLE_PAGES of the person's memberships (entra-directory.ts) and Graph had more:
       // whether they hold an admin role is not known, so they are not reset by self-service.
       roles_unread: {
-        headline: 'Your Microsoft account is in more groups than Latchkey reads to check it holds no admin role, so Latchkey will not reset its password. Nothing was changed.',
+        headline: 'Your Microsoft 365 account is in more groups than Latchkey reads to check it holds no admin role, so Latchkey will not reset its password. Nothing was changed.',
         next: 'Ask IT to reset it, and give them the reference below.',
         label: 'admin roles unread: too many groups',
       },
