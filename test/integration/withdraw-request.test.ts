@@ -1137,6 +1137,8 @@ describe('a decision whose write was made but whose answer was lost', () => {
       ['outcome', 'failure', 'STORE_OUTCOME_UNKNOWN', 'deny', undefined],
       ['outcome', 'success', undefined, 'deny', true],
     ]);
+    // Recorded again with the reason Ada wrote to Carl, as her click's records hold it: before, the restated outcome had none.
+    expect(ofAda.map((r) => r.note)).toEqual(['Not this quarter', 'Not this quarter', 'Not this quarter']);
     // One decision: its own reference, about Carl.
     expect(new Set(ofAda.map((r) => `${r.requestId} ${r.subjectSlackUserId}`))).toEqual(new Set([`${ofAda[0]!.requestId} UCARL`]));
     for (const toucher of ['UMAX', 'UCARL']) {
@@ -1146,7 +1148,7 @@ describe('a decision whose write was made but whose answer was lost', () => {
     // A security reviewer's audit search of the request: Ada denied it; Max is named nowhere.
     const lines = await searchLines(h, 'UMAX', { reference: request.requestId });
     const adas = lines.filter((l) => l.includes('by <@UADA> for <@UCARL>'));
-    expect(adas).toEqual([expect.stringContaining(':no_entry: Denied')]);
+    expect(adas).toEqual([expect.stringContaining(':no_entry: Denied\n>“Not this quarter”\n')]);
     expect(adas.join('\n')).not.toMatch(/could not tell|did not confirm|Failed/);
     expect(lines.filter((l) => l.includes('by <@UCARL>'))).toEqual([expect.stringContaining('by <@UCARL> · :no_entry: Denied')]);
     expect(lines.join('\n')).not.toContain('<@UMAX>');
