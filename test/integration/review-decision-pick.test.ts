@@ -117,4 +117,30 @@ describe('picking a decision in the review form', () => {
     expect(refused.json).toEqual({ response_action: 'errors', errors: { comment: 'Write why you deny it.' } });
     expect((await h.auditRecords('UADA')).filter((r) => r.approvalRequestId === asked.requestId && r.action === 'license_decide')).toEqual([]);
   });
+
+  it("a comment of the most the form takes once trimmed (500 UTF-16 units, an emoji 2 of them) is decided, and kept as its decide records' note, never refused by the audit write; one unit more is refused, nothing written", async () => {
+    const asked = await licenseAsked(h, 'UCARL');
+    const { form } = await opened(asked);
+    const reason = `🙅 Not this quarter & not over <budget> for the team, sorry:${' Ask again in January.'.repeat(20)}`;
+    // The form counts UTF-16 units (checkDecision), zod the note's code points: never more, so the write takes what the form does.
+    expect([reason.length, [...reason].length]).toEqual([500, 499]);
+    const ofRequest = async () => (await h.auditRecords('UADA')).filter((r) => r.approvalRequestId === asked.requestId && r.action === 'license_decide');
+
+    // One unit over, once trimmed: refused before anything is written (Slack's max_length aside).
+    const over = await h.submit('UADA', form, { values: decide('deny', `  ${reason}! \n `) });
+    expect(over.json).toEqual({ response_action: 'errors', errors: { comment: 'Keep the comment under 500 characters.' } });
+    expect(await ofRequest()).toEqual([]);
+    // Nobody was told it: the request still waits, as the next submit finds.
+    expect(h.slack.calls.filter((c) => JSON.stringify(c.args).includes('Ask again in January'))).toEqual([]);
+
+    // At the bound, with spaces the trim removes: decided, and the audit keeps it as typed (escaped only where shown).
+    await h.submit('UADA', form, { values: decide('deny', `  ${reason} \n `) });
+    await h.slack.waitForCall('chat.postMessage', (c) => c.args.channel === 'DUCARL' && JSON.stringify(c.args).includes('Ask again in January'));
+    await h.waitForAudit('UADA', (r) => r.approvalRequestId === asked.requestId && r.action === 'license_decide' && r.phase === 'outcome');
+    expect((await ofRequest()).map((r) => [r.phase, r.outcome, r.decision, r.note])).toEqual([
+      ['attempt', undefined, 'deny', reason],
+      ['outcome', 'success', 'deny', reason],
+    ]);
+    expect(h.logs.filter((l) => l.includes('"alert":true'))).toEqual([]);
+  });
 });
