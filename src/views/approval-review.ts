@@ -81,7 +81,7 @@ export function reviewView(args: { request: PendingRequest; details: Detail; nev
 export function reviewCommentBlock(decision: string | undefined): KnownBlock {
   const element = { type: 'plain_text_input', action_id: REVIEW_FORM.commentAction, multiline: true, max_length: COMMENT_MAX_LENGTH } as const;
   if (decision === 'deny') {
-    return { type: 'input', block_id: REVIEW_FORM.commentBlock, optional: false, label: plain('Reason for the denial'), hint: plain('The requester reads this with the denial.'), element };
+    return { type: 'input', block_id: REVIEW_FORM.commentBlock, optional: false, label: plain('Reason for the denial'), hint: plain('The requester reads this with the denial, and it is kept in the audit log.'), element };
   }
   return {
     type: 'input',
@@ -90,7 +90,7 @@ export function reviewCommentBlock(decision: string | undefined): KnownBlock {
     // do not contradict it ("required" beside "(optional)" reads as a mistake).
     optional: true,
     label: plain('Comment for the requester'),
-    hint: plain('Needed if you deny; you may leave it empty to approve.'),
+    hint: plain('Needed if you deny; you may leave it empty to approve. It is kept in the audit log.'),
     element,
   };
 }

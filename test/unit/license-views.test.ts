@@ -6,7 +6,7 @@ import { resetWordsOf } from '../../src/handlers/reset-words';
 import { resetKindWords } from '../../src/views/reset-approval-kind';
 import { licenseStanding, type LicenseRequest } from '../../src/flows/license-request';
 import { approvalMessage, REVIEW_ACTION_ID } from '../../src/views/approval-message';
-import { decisionResultView, reviewClosedView, reviewFieldErrors, reviewView } from '../../src/views/approval-review';
+import { decisionResultView, reviewClosedView, reviewCommentBlock, reviewFieldErrors, reviewView } from '../../src/views/approval-review';
 import { LIMITS } from '../../src/views/blocks';
 import { licenseKindWords } from '../../src/views/license-kind';
 import { requesterNotice, withdrawOutcome } from '../../src/views/approval-withdraw';
@@ -113,7 +113,9 @@ describe('license views', () => {
     expect(comment.label.text).toBe('Comment for the requester');
     expect(comment.label.text).not.toMatch(/optional|required/i);
     expect(comment.hint.text).not.toMatch(/required|optional/i);
-    expect(comment.hint.text).toBe('Needed if you deny; you may leave it empty to approve.');
+    // Both hints say who reads it and that the audit log keeps it (its admins' search quotes it): before, only the requester.
+    expect(comment.hint.text).toBe('Needed if you deny; you may leave it empty to approve. It is kept in the audit log.');
+    expect((reviewCommentBlock('deny') as any).hint.text).toBe('The requester reads this with the denial, and it is kept in the audit log.');
     expect(comment.optional).toBe(true);
     // The rule is said once, by the hint above, seen before Deny is picked (the label reads "(optional)"):
     // before, Deny's description, the denial's hint and its error each said it again.
