@@ -128,7 +128,7 @@ describe('picking a decision in the review form', () => {
 
     // One unit over, once trimmed: refused before anything is written (Slack's max_length aside).
     const over = await h.submit('UADA', form, { values: decide('deny', `  ${reason}! \n `) });
-    expect(over.json).toEqual({ response_action: 'errors', errors: { comment: 'Keep the comment under 500 characters.' } });
+    expect(over.json).toEqual({ response_action: 'errors', errors: { comment: 'Keep the comment to 500 characters at most.' } });
     expect(await ofRequest()).toEqual([]);
     // Nobody was told it: the request still waits, as the next submit finds.
     expect(h.slack.calls.filter((c) => JSON.stringify(c.args).includes('Ask again in January'))).toEqual([]);
