@@ -10,7 +10,9 @@ usage:
                           the manifest, as JSON on standard output, with every request URL at that
                           host (Latchkey adds /slack/events): a slash command for each enabled
                           credential, /reset, and /request-license when license requests are on;
-                          the bot scopes npm run doctor checks for
+                          the bot scopes npm run doctor checks for (channels:read and groups:read
+                          only while admins decide requests in the approvals channel: license
+                          requests, the approval policy, /reset-okta-mfa)
   npm run -s manifest -- --socket-mode > manifest.json
                           the same for Socket Mode: no request URL (also when SLACK_APP_TOKEN is set)
   npm run manifest -- --help
