@@ -8,7 +8,7 @@ import { identifyRequester } from '../flows/identify-requester';
 import { pickDirectoryUser } from '../flows/pick-directory-user';
 import { networkErrorCode } from '../http/network-errors';
 import { memberIdByEmail, SLACK_USER_ID } from '../slack/member-by-email';
-import { scopesNeeded } from '../slack/scopes';
+import { GRANT_SCOPES_HOW, scopesNeeded } from '../slack/scopes';
 import { slackErrorCode } from '../slack/slack-errors';
 import { SIGNATURE_ADVICE, SIGNATURE_WARNING } from '../slack/signature-watch';
 import { SlackWorkspaceMembers } from '../slack/workspace-members';
@@ -96,7 +96,7 @@ async function slackChecks({ config, slack, askedBySignedRequest }: DoctorDeps):
     checks.push(
       missing.length === 0
         ? passed('Slack scopes', `all ${needed.length} needed are granted`)
-        : failed('Slack scopes', `missing ${missing.join(', ')}: add them under OAuth & Permissions (manifest.yml lists them all) and reinstall the app`),
+        : failed('Slack scopes', `missing ${missing.join(', ')}: to grant them, ${GRANT_SCOPES_HOW}`),
     );
   }
   if (channel !== undefined) checks.push(await channelCheck(slack, channel));
@@ -162,7 +162,7 @@ async function channelCheck(slack: SlackApi, channel: string): Promise<SetupChec
       return failed(
         name,
         `APPROVALS_CHANNEL_ID ${channel} was not found: Slack says so of a private channel the bot is not in, as of a wrong ID. ` +
-          'For a private channel, the app needs the groups:read scope (manifest.yml lists it: add it under OAuth & Permissions and reinstall the app) and the bot must be invited: /invite @Latchkey in that channel. ' +
+          `For a private channel, the bot must be invited (/invite @Latchkey in that channel) and the app needs the groups:read scope: to grant it, ${GRANT_SCOPES_HOW}. ` +
           'Otherwise correct APPROVALS_CHANNEL_ID',
       );
     }
@@ -372,12 +372,12 @@ function misconfigured(directory: string, detail: string | undefined): string {
 
 /**
  * What to do after a read the doctor makes of Slack failed, as ': …' to add to its line: a scope
- * the token lacks is granted and the app reinstalled; a rate limit already says when to run it
- * again (slackProblem); anything else (Slack failing, the network) is run again, and the Slack
+ * the token lacks is granted through the manifest (GRANT_SCOPES_HOW); a rate limit already says
+ * when to run it again (slackProblem); anything else (Slack failing, the network) is run again, and the Slack
  * token line above says whether the token and SLACK_API_URL answer at all.
  */
 function slackNextStep(err: unknown, scopes: string): string {
-  if (slackErrorCode(err) === 'missing_scope') return `: grant ${scopes} under OAuth & Permissions (manifest.yml lists every scope) and reinstall the app`;
+  if (slackErrorCode(err) === 'missing_scope') return `: to grant ${scopes}, ${GRANT_SCOPES_HOW}`;
   if ((err as { code?: string } | undefined)?.code === 'slack_webapi_rate_limited_error') return '';
   return ': run the check again; if it fails again, see the Slack token line above for whether Slack answers at all';
 }

@@ -1,6 +1,7 @@
 import type { SlackApi } from './slack-web-api';
 import { LatchkeyFailure } from '../flows/failure';
 import type { Admins, AskedMembers, Clock, Logger } from '../flows/ports';
+import { GRANT_SCOPES_HOW } from './scopes';
 import { slackErrorCode, toSlackFailure } from './slack-errors';
 
 /** Long enough to spare Slack a call per click, short enough that removing an admin takes effect soon. */
@@ -175,6 +176,6 @@ export class ConfiguredAdmins implements Admins {
 function unreadGroupUntil(code: string | undefined): string {
   const what = 'until it can, nobody in it is an admin (once the list last read, if any, is a minute old)';
   if (code === 'no_such_subteam') return `${what}: no user group of this workspace has this ID; correct ADMIN_USERGROUP_ID (a user group ID, S…)`;
-  if (code === 'missing_scope') return `${what}: grant the usergroups:read scope under OAuth & Permissions (manifest.yml lists every scope) and reinstall the app`;
+  if (code === 'missing_scope') return `${what}: to grant the usergroups:read scope, ${GRANT_SCOPES_HOW}`;
   return `${what}: if it goes on, run npm run doctor (or the Setup check on an admin's Home tab); it checks the usergroups:read scope and that ADMIN_USERGROUP_ID is the group's ID`;
 }

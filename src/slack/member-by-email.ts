@@ -1,4 +1,5 @@
 import { networkErrorCode } from '../http/network-errors';
+import { GRANT_SCOPES_HOW } from './scopes';
 import { REFUSED_TOKEN_ERRORS, slackErrorCode } from './slack-errors';
 import type { SlackApi } from './slack-web-api';
 
@@ -39,7 +40,7 @@ function lookupFailure(err: unknown, email: string, where: { at: string; check: 
   if (code === 'missing_scope') {
     const needed = (err as { data?: { needed?: unknown } }).data?.needed;
     const scope = typeof needed === 'string' && needed !== '' ? needed : 'users:read.email';
-    return `the bot token may not look up members by email (users.lookupByEmail: missing_scope, needs ${scope}): add ${scope} under OAuth & Permissions and reinstall the app, or ${ID_INSTEAD}`;
+    return `the bot token may not look up members by email (users.lookupByEmail: missing_scope, needs ${scope}): to grant ${scope}, ${GRANT_SCOPES_HOW}; or ${ID_INSTEAD}`;
   }
   if (code !== undefined && REFUSED_TOKEN_ERRORS.has(code)) {
     return `SLACK_BOT_TOKEN was refused by Slack (users.lookupByEmail: ${code}): set the bot token from your app's OAuth & Permissions page (xoxb-…), and reinstall the app if it was revoked; or ${ID_INSTEAD}`;

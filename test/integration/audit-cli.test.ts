@@ -200,7 +200,7 @@ describe('the audit CLI', () => {
         const unscoped = await run([...NOV, '--person', 'ann@example.com'], slackEnv());
         expect(unscoped).toMatchObject({ code: 1, stdout: '' });
         expect(unscoped.stderr).toBe(
-          `audit failed: the bot token may not look up members by email (users.lookupByEmail: missing_scope, needs users:read.email): add users:read.email under OAuth & Permissions and reinstall the app, or ${FIND_ID}\n`,
+          `audit failed: the bot token may not look up members by email (users.lookupByEmail: missing_scope, needs users:read.email): to grant users:read.email, make the manifest again (npm run -s manifest, with your --url or --socket-mode), paste it on the app's App Manifest page at api.slack.com/apps, save, and reinstall the app; or ${FIND_ID}\n`,
         );
       } finally {
         slack.scopes.splice(at, 0, 'users:read.email');

@@ -17,6 +17,8 @@ import { ADMIN_GROUP, APPROVALS_CHANNEL, Harness } from '../support/harness';
 import { requireOption } from '../support/node-options';
 
 const CLI = join(__dirname, '..', '..', 'dist', 'doctor-cli.js');
+// How a missing scope is granted, as README's "Changed .env later?" says (before: by hand under OAuth & Permissions, against manifest.yml).
+const GRANT = "make the manifest again (npm run -s manifest, with your --url or --socket-mode), paste it on the app's App Manifest page at api.slack.com/apps, save, and reinstall the app";
 
 /** Calls that read: anything else a stand-in records during a doctor run is a change, and a defect. */
 const READS: Record<string, readonly string[]> = {
@@ -649,7 +651,7 @@ describe('npm run doctor', () => {
     h.slack.failNext('conversations.info', { error: 'internal_error' });
     expect(failures(await doctor())).toEqual([
       { name: 'Approvals channel', ok: false, detail: 'conversations.info failed (internal_error): run the check again; if it fails again, see the Slack token line above for whether Slack answers at all' },
-      { name: 'Admin UADA', ok: false, detail: 'users.info failed (missing_scope): grant users:read under OAuth & Permissions (manifest.yml lists every scope) and reinstall the app' },
+      { name: 'Admin UADA', ok: false, detail: `users.info failed (missing_scope): to grant users:read, ${GRANT}` },
     ]);
   });
 
@@ -671,7 +673,7 @@ describe('npm run doctor', () => {
         ok: false,
         // Before: "a private channel the bot is not in, or a wrong ID; invite the bot or correct the ID", with no word of the scope nor how to invite it.
         detail:
-          'APPROVALS_CHANNEL_ID G0PRIVATE was not found: Slack says so of a private channel the bot is not in, as of a wrong ID. For a private channel, the app needs the groups:read scope (manifest.yml lists it: add it under OAuth & Permissions and reinstall the app) and the bot must be invited: /invite @Latchkey in that channel. Otherwise correct APPROVALS_CHANNEL_ID',
+          `APPROVALS_CHANNEL_ID G0PRIVATE was not found: Slack says so of a private channel the bot is not in, as of a wrong ID. For a private channel, the bot must be invited (/invite @Latchkey in that channel) and the app needs the groups:read scope: to grant it, ${GRANT}. Otherwise correct APPROVALS_CHANNEL_ID`,
       },
     ]);
   });
@@ -690,7 +692,7 @@ describe('npm run doctor', () => {
     }
     const scopes = h.slack.scopes.splice(0, Infinity, ...h.slack.scopes.filter((s) => s !== 'groups:read'));
     try {
-      expect(failures(await doctor(noLicenses))).toEqual([expect.objectContaining({ name: 'Slack scopes', detail: expect.stringMatching(/^missing groups:read: add them/) })]);
+      expect(failures(await doctor(noLicenses))).toEqual([expect.objectContaining({ name: 'Slack scopes', detail: `missing groups:read: to grant them, ${GRANT}` })]);
     } finally {
       h.slack.scopes.splice(0, Infinity, ...scopes);
     }
@@ -855,7 +857,7 @@ describe('npm run doctor', () => {
   it('a scope the token lacks is named', async () => {
     const scopes = h.slack.scopes.splice(0, Infinity, ...h.slack.scopes.filter((s) => s !== 'users:read.email'));
     try {
-      expect(failures(await doctor())).toEqual([expect.objectContaining({ name: 'Slack scopes', detail: expect.stringMatching(/^missing users:read\.email: add them/) })]);
+      expect(failures(await doctor())).toEqual([expect.objectContaining({ name: 'Slack scopes', detail: `missing users:read.email: to grant them, ${GRANT}` })]);
     } finally {
       h.slack.scopes.splice(0, Infinity, ...scopes);
     }
@@ -901,7 +903,7 @@ describe('npm run doctor', () => {
         {
           name: 'Person ann@example.com',
           ok: false,
-          detail: `the bot token may not look up members by email (users.lookupByEmail: missing_scope, needs users:read.email): add users:read.email under OAuth & Permissions and reinstall the app, or ${byId}`,
+          detail: `the bot token may not look up members by email (users.lookupByEmail: missing_scope, needs users:read.email): to grant users:read.email, ${GRANT}; or ${byId}`,
         },
       ]);
     } finally {

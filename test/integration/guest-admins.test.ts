@@ -577,7 +577,7 @@ describe('a guest named an admin', () => {
     // Before: only "admin check failed", with "usergroups.users.list: missing_scope" and nothing of what to do.
     const lines = h.logs.slice(logged).filter((l) => l.includes('admin group'));
     expect(lines).toHaveLength(1);
-    for (const said of [ADMIN_GROUP, 'ADMIN_USERGROUP_ID', 'missing_scope', 'cannot be read', 'nobody in it is an admin', 'usergroups:read', 'reinstall the app']) expect(lines[0]).toContain(said);
+    for (const said of [ADMIN_GROUP, 'ADMIN_USERGROUP_ID', 'missing_scope', 'cannot be read', 'nobody in it is an admin', 'usergroups:read', 'make the manifest again (npm run -s manifest', "the app's App Manifest page", 'reinstall the app']) expect(lines[0]).toContain(said);
     // Our setup, which leaves the group's admins without their rights: the on-call is paged (AlertsAlarm), once per read.
     expect(JSON.parse(lines[0]!)).toMatchObject({ level: 'error', alert: true, usergroup: ADMIN_GROUP, slackError: 'missing_scope' });
     // 10 s on, a click asks Slack again, and an error it gives is said again.
