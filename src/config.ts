@@ -331,12 +331,18 @@ const orList = (names: readonly string[]) => (names.length < 2 ? names.join('') 
 /**
  * No credential set up: about no one setting, so said on its own (filed under one credential's
  * variable, it read as that directory's problem), with each credential the registry has (its
- * directory, commands and the variable that turns it on): the core names no directory.
+ * directory, commands and the variable that turns it on): the core names no directory. Those
+ * whose support ends come last, the one that ends latest first, each saying when.
  */
 const NOTHING_TO_RESET = {
   message:
     `No credential is set up, so there is nothing to reset. Set up at least one: ` +
-    SETTINGS_OWNERS.map((owner) => `${owner.words.directory} (${CREDENTIALS.filter((c) => c.settings === owner.settings).map((c) => c.command).join(', ')}): set ${mainVariableOf(owner)}`).join('; ') +
+    [...SETTINGS_OWNERS.filter((o) => o.supportEnds === undefined), ...SETTINGS_OWNERS.filter((o) => o.supportEnds !== undefined).sort((a, b) => b.supportEnds!.localeCompare(a.supportEnds!))]
+      .map((owner) => {
+        const commands = CREDENTIALS.filter((c) => c.settings === owner.settings).map((c) => c.command).join(', ');
+        return `${owner.words.directory} (${commands})${owner.supportEnds ? `, end of support ${owner.supportEnds}` : ''}: set ${mainVariableOf(owner)}`;
+      })
+      .join('; ') +
     '. Each then says what else it needs.',
 };
 

@@ -213,6 +213,12 @@ export interface Credential<S = unknown> {
    */
   readonly awsRegions?: readonly string[];
   /**
+   * The date (YYYY-MM-DD) its service's support ends or ended, for one its vendor retires: where a
+   * setup is offered a directory to set up, those with one come last, saying when, so a new
+   * deployment is not steered to one README tells it to leave unset.
+   */
+  readonly supportEnds?: string;
+  /**
    * Optional, read-only: proves that this deployment's credentials and permissions for the
    * directory work (`npm run doctor`, the Home tab's Setup check), one line per thing proved. It
    * must change nothing and name no secret; a failed line says what to do next.

@@ -22,7 +22,7 @@ describe('starting Latchkey', () => {
     expect(run.stderr).toContain('  - SLACK_SIGNING_SECRET: is required');
     expect(run.stderr).toContain('  - SLACK_BOT_TOKEN: is a user token (xoxp-…), which acts as the person who installed the app: use the Bot User OAuth Token (xoxb-…) from OAuth & Permissions');
     expect(run.stderr).toContain('  - PORT: must be a port number');
-    expect(run.stderr).toMatch(/ {2}- No credential is set up, so there is nothing to reset\. Set up at least one: .*: set CHIME_ACCOUNT_ID; /);
+    expect(run.stderr).toMatch(/ {2}- No credential is set up, so there is nothing to reset\. Set up at least one: Okta .*, end of support 2026-02-20: set CHIME_ACCOUNT_ID\. /);
     expect(run.stderr).not.toMatch(/\n\s+at /);
     expect(run.stderr).not.toContain('xoxp-a-user-token');
   });

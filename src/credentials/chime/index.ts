@@ -39,6 +39,7 @@ function adapterFor(settings: ChimeSettings, context: AdapterContext): Promise<C
 export const chime: Credential<ChimeSettings> = {
   id: 'pin',
   command: '/reset-pin',
+  supportEnds: '2026-02-20',
   words: {
     title: 'Reset meeting PIN',
     what: 'Amazon Chime personal meeting PIN',

@@ -23,6 +23,7 @@ async function workMailDirectory(settings: WorkMailSettings, context: AdapterCon
 export const workmail: Credential<WorkMailSettings> = {
   id: 'password',
   command: '/reset-password',
+  supportEnds: '2027-03-31',
   words: {
     title: 'Reset mail password',
     what: 'Amazon WorkMail password',
