@@ -210,7 +210,7 @@ test("with a .env, a setting missing from both it and the -c keys is named by it
   const file = dotEnv(['ADMIN_USER_IDS=U0ADMIN1,U0ADMIN2']);
   const { problems } = refusal(file);
   expect(problems).toContainEqual(expect.stringMatching(/^slackTeamId \(SLACK_TEAM_ID\): is required: /));
-  expect(problems).toContainEqual(expect.stringContaining('Amazon Chime (/reset-pin): set chimeAccountId (CHIME_ACCOUNT_ID);'));
+  expect(problems).toContainEqual(expect.stringContaining('Amazon Chime (/reset-pin), end of support 2026-02-20: set chimeAccountId (CHIME_ACCOUNT_ID).'));
   // A credential's secret, which is no -c key, is still named by what sets its credential up, as before.
   expect(problems.join('\n')).not.toMatch(/\((OKTA_API_TOKEN|ENTRA_CLIENT_SECRET|GOOGLE_SERVICE_ACCOUNT_KEY)\)/);
 });
