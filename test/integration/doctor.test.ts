@@ -121,6 +121,20 @@ describe('npm run doctor', () => {
     expect(shown.out).toContain('You are running node v20.18.1');
   }, 30_000);
 
+  it("the directories' ✓ lines name what was proved in the directory's own terms, never Latchkey's names for its calls (entra:ListUsers, google:GetUser), which an admin would look for in vain", async () => {
+    const checks = await doctor();
+    expect(checks.find((c) => c.name === 'Microsoft Entra ID: app registration and permissions')).toEqual({
+      name: 'Microsoft Entra ID: app registration and permissions',
+      ok: true,
+      detail: 'a token was issued, and Microsoft Graph answers a lookup of users by email (GET /users, the User.Read.All application permission)',
+    });
+    expect(checks.find((c) => c.name === 'Google Workspace: service account and delegation')).toEqual({
+      name: 'Google Workspace: service account and delegation',
+      ok: true,
+      detail: "a token was issued, and the Admin SDK answers users.get for GOOGLE_ADMIN_EMAIL's own account (the admin.directory.user scope)",
+    });
+  });
+
   it('says the signing secret cannot be checked from here, and how a wrong one shows (the warn line, dispatch_failed) and where to find the right one', async () => {
     const line = (await doctor()).find((c) => c.name === 'Slack signing secret');
     expect(line).toEqual({ name: 'Slack signing secret', ok: true, unchecked: true, detail: expect.stringContaining('cannot be checked from here (Slack has no API for it)') });

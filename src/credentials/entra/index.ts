@@ -185,7 +185,8 @@ export const entra: Credential<EntraSettings> = {
   check: async (settings, context) => {
     const directory = await entraDirectory(settings, context);
     const users = await callCheck('app registration and permissions', () => directory.findCandidates('latchkey-setup-check@invalid.example'), {
-      proves: 'a token was issued, and entra:ListUsers answers',
+      // In Graph's own terms: entra:ListUsers is only Latchkey's name for the call, which Azure knows nothing of.
+      proves: 'a token was issued, and Microsoft Graph answers a lookup of users by email (GET /users, the User.Read.All application permission)',
       fix: 'check ENTRA_TENANT_ID, ENTRA_CLIENT_ID and ENTRA_CLIENT_SECRET, and that the app registration has the Graph application permissions README lists, with admin consent',
     });
     // The same token and address: where they failed, the domains would fail the same way.

@@ -205,7 +205,8 @@ export class GoogleDirectory implements Directory {
       delegated = admin.isAdmin !== true;
     };
     const lines = await callCheck('service account and delegation', readAdmin, {
-      proves: 'a token was issued and google:GetUser answers',
+      // In the Admin SDK's own terms: google:GetUser is only Latchkey's name for the call.
+      proves: "a token was issued, and the Admin SDK answers users.get for GOOGLE_ADMIN_EMAIL's own account (the admin.directory.user scope)",
       fix: 'check GOOGLE_SERVICE_ACCOUNT_KEY, its domain-wide delegation for https://www.googleapis.com/auth/admin.directory.user, and that GOOGLE_ADMIN_EMAIL is an admin allowed to manage users',
     });
     // Which organizational units a delegated admin's role covers is not readable with the delegated
