@@ -107,7 +107,8 @@ let lastPlace = 0;
  * The next place in the order things happened in this process: each call a stand-in records
  * (SimState, the tests' Slack fake) and each answer a test notes takes one. Calls to two stand-ins
  * in one millisecond still order, which their times cannot: sorted by Date.now(), they came out in
- * whichever order they were listed.
+ * whichever order they were listed. A place orders calls as handled, not as they arrived: SimState
+ * takes it when it logs the call, the Slack fake once its handler (and any hold) is done.
  */
 export function nextPlace(): number {
   return ++lastPlace;
