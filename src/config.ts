@@ -5,6 +5,7 @@ import type { Credential, EnvPlaceholder, Setting } from './credentials/credenti
 import { CREDENTIALS, SETTINGS_OWNERS } from './credentials';
 import type { DuplicateKey } from './env-file';
 import { checkedRegistry } from './credentials/registry';
+import { compareText } from './flows/text-order';
 import { DEFAULT_POLICY, defaultPolicy, parseResetPolicy, POLICIES, weakerPolicy, type Policy } from './flows/policy';
 import type { Workspace } from './flows/workspace';
 import { closestName, familyOf, lookalikeNames, type LookalikeName } from './setting-names';
@@ -337,7 +338,7 @@ const orList = (names: readonly string[]) => (names.length < 2 ? names.join('') 
 const NOTHING_TO_RESET = {
   message:
     `No credential is set up, so there is nothing to reset. Set up at least one: ` +
-    [...SETTINGS_OWNERS.filter((o) => o.supportEnds === undefined), ...SETTINGS_OWNERS.filter((o) => o.supportEnds !== undefined).sort((a, b) => b.supportEnds!.localeCompare(a.supportEnds!))]
+    [...SETTINGS_OWNERS.filter((o) => o.supportEnds === undefined), ...SETTINGS_OWNERS.filter((o) => o.supportEnds !== undefined).sort((a, b) => compareText(b.supportEnds!, a.supportEnds!))]
       .map((owner) => {
         const commands = CREDENTIALS.filter((c) => c.settings === owner.settings).map((c) => c.command).join(', ');
         return `${owner.words.directory} (${commands})${owner.supportEnds ? `, end of support ${owner.supportEnds}` : ''}: set ${mainVariableOf(owner)}`;
