@@ -653,7 +653,7 @@ async function route(
         return send(res, 200, r ? { status: r.status, ms: Math.round(r.ms) } : { status: 0, stale: true });
       }
       case '/api/reload':
-        // The page's load, naming the person it opens as; every person's ephemerals go (Workspace.reload).
+        // The page's load, naming the person it opens as; every person's ephemerals and open modals go (Workspace.reload).
         workspace.reload();
         return send(res, 200, { ok: true });
       case '/api/close':

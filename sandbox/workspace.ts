@@ -459,10 +459,18 @@ export class Workspace {
    * PIN says it disappears when Slack reloads), and the page is every demo person's Slack client,
    * its picker switching between them: so each person's go. The app's calls are read first, so an
    * ephemeral sent before the reload cannot come back at the next read.
+   *
+   * Open modals go too, as a reload of Slack's client closes them: a window showing a new PIN must
+   * not outlive it. Slack forgets them (the app's later views.update is refused not_found, and the
+   * app shows its secret elsewhere), but tells the app nothing: it documents view_closed for the
+   * person's Cancel or × alone, which nobody clicked. We believe Slack sends none here; a reset's
+   * limit is then not given back, and a push waited for runs to its answer or its timeout.
    */
   reload(): void {
     this.sync();
     for (const [channel, list] of this.conversations) this.conversations.set(channel, list.filter((m) => !m.ephemeralFor));
+    for (const stack of this.modals.values()) for (const layer of stack) this.opts.slack.closeView(String(layer.view.id));
+    this.modals.clear();
     this.changed();
   }
 

@@ -226,6 +226,36 @@ describe("the sandbox's API", () => {
     expect((await messages()).map((m) => m.text)).toContainEqual(expect.stringContaining('`/reset-pim` is not a valid command.'));
   });
 
+  it("a reload of the page closes every open window, as Slack's client going away does: the app is sent no view_closed, its later views.update is refused not_found, and the new PIN comes in a message only its owner sees", async () => {
+    const post = (path: string, body: object) =>
+      fetch(`${sandbox.url}api/${path}`, { method: 'POST', headers: { 'content-type': 'application/json', origin: sandbox.url.replace(/\/$/, '') }, body: JSON.stringify(body) });
+    const confirmOf = async (user: string) => {
+      const before = new Set(sandbox.slack.callsTo('views.update'));
+      await post('command', { user, channel: 'C0GENERAL01', text: '/reset-pin' });
+      return String((await sandbox.slack.waitForCall('views.update', (c) => !before.has(c) && c.args.view?.callback_id === 'reset_pin_confirm')).args.view_id);
+    };
+    // Ann's confirmation asks to be told of its close (notify_on_close); Bob's reset is still running when the page reloads.
+    const ann = await confirmOf('UANN');
+    const bob = await confirmOf('UBOB');
+    const answer = sandbox.standIns.get('pin')!.hold(['ResetPersonalPIN']);
+    expect((await post('submit', { user: 'UBOB', viewId: bob, values: {} })).status).toBe(200);
+    expect(sandbox.workspace.viewFor('UANN').modals.map((l) => l.view.id)).toEqual([ann]);
+    const closes = () => sandbox.workspace.appRequests.filter((r) => r.kind === 'view_closed').length;
+    const closedBefore = closes();
+    expect((await post('reload', { user: 'UANN' })).status).toBe(200);
+    // The route answers once the reload is done: whatever it would send the app is recorded by then.
+    expect(sandbox.workspace.viewFor('UANN').modals).toEqual([]);
+    expect(sandbox.workspace.viewFor('UBOB').modals).toEqual([]);
+    expect(closes()).toBe(closedBefore);
+    const told = new Set(sandbox.slack.callsTo('chat.postEphemeral'));
+    answer();
+    const refused = await sandbox.slack.waitForCall('views.update', (c) => c.args.view_id === bob && c.result?.ok === false);
+    expect(refused.result?.error).toBe('not_found');
+    const shown = await sandbox.slack.waitForCall('chat.postEphemeral', (c) => !told.has(c) && c.args.user === 'UBOB');
+    expect(JSON.stringify(shown.args.blocks)).toContain('Your Latchkey window was closed before your new Amazon Chime meeting PIN could be shown there');
+    expect(sandbox.workspace.viewFor('UBOB').modals).toEqual([]);
+  });
+
   it("a double submit shows the answer that arrives last, as Slack does: the duplicate's working view, then the new PIN", async () => {
     const post = (path: string, body: object) =>
       fetch(`${sandbox.url}api/${path}`, { method: 'POST', headers: { 'content-type': 'application/json', origin: sandbox.url.replace(/\/$/, '') }, body: JSON.stringify(body) });
