@@ -1194,18 +1194,24 @@ describe("the Home tab while Slack is slow to say who is an admin (usergroups.us
   const ADMIN_PARTS = ['Waiting for review', 'Needs attention', 'Search the audit log'];
   const publishesTo = (userId: string) => h.slack.callsTo('views.publish').filter((c) => c.args.user_id === userId);
 
-  /** `userId` opens the tab while Slack holds the admin group's list: their first tab, and when it came, before the read is answered. */
+  /** `userId` opens the tab while Slack holds the admin group's list: their first tab, published before the read is answered, by the tab's wait. */
   async function openedWhileTheGroupIsHeld(userId: string) {
     pastWhatIsKept();
+    const from = h.logs.length;
     const release = h.slack.hold('usergroups.users.list');
     try {
-      const sentAt = Date.now();
       const { home } = await h.openHome(userId);
-      const published = publishesTo(userId)[0]!;
       // Published while the read was still held: nothing of Slack's answer on who is an admin was in it.
       expect(h.slack.held.map((c) => c.method)).toEqual(['usergroups.users.list']);
       expect(h.slack.callsTo('usergroups.users.list')).toEqual([]);
-      return { home, afterMs: published.at - sentAt, release };
+      // And by the tab's own wait (ADMIN_CHECK_WAIT_MS; its length, home-admin-wait.test.ts), not the
+      // read's failure when the client gave it up (5 s a try): the app says the check did not answer in
+      // time, which it says only when the wait was over first. Not the milliseconds the tab took,
+      // which a loaded machine stretches past any bound.
+      await until(`the app saying ${userId}'s admin check did not answer in time`, () =>
+        h.logs.slice(from).some((l) => l.includes('"msg":"admin check did not answer in time') && l.includes(`"slackUserId":"${userId}"`) && l.includes(`"waitMs":${ADMIN_CHECK_WAIT_MS}`)),
+      );
+      return { home, release };
     } catch (err) {
       release();
       throw err;
@@ -1214,10 +1220,9 @@ describe("the Home tab while Slack is slow to say who is an admin (usergroups.us
 
   it("an employee's tab is published within the wait, with no admin section; the group's list answering no publishes nothing more", async () => {
     const from = h.logs.length;
-    const { home, afterMs, release } = await openedWhileTheGroupIsHeld('UBOB');
+    const { home, release } = await openedWhileTheGroupIsHeld('UBOB');
     release();
     // Before: no tab at all until the group's list answered (up to 5 s, 30 s when Slack rate-limits).
-    expect(afterMs).toBeLessThan(ADMIN_CHECK_WAIT_MS + 1_000);
     expect(buttonsOf(home).map((b) => b.text.text)).toContain('Reset my meeting PIN');
     for (const part of ADMIN_PARTS) expect(textOf(home)).not.toContain(part);
     await h.homeFollowedUp('UBOB', from);
@@ -1227,9 +1232,8 @@ describe("the Home tab while Slack is slow to say who is an admin (usergroups.us
 
   it("an admin's tab is published within the wait without the admin sections, then again with them once the group's list names him, over that tab only", async () => {
     const from = h.logs.length;
-    const { home, afterMs, release } = await openedWhileTheGroupIsHeld('UMAX');
+    const { home, release } = await openedWhileTheGroupIsHeld('UMAX');
     release();
-    expect(afterMs).toBeLessThan(ADMIN_CHECK_WAIT_MS + 1_000);
     expect(buttonsOf(home).length).toBeGreaterThan(0);
     for (const part of ADMIN_PARTS) expect(textOf(home)).not.toContain(part);
     await h.homeFollowedUp('UMAX', from);

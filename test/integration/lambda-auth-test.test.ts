@@ -24,21 +24,40 @@ describe('Latchkey on Lambda without the bot IDs, when Slack does not answer aut
       .split('\n')
       .filter(Boolean)
       .map((line) => JSON.parse(line) as { msg: string; alert?: boolean });
-  const within = <T>(ms: number, p: Promise<T>) => Promise.race([p, new Promise<'no answer'>((resolve) => setTimeout(() => resolve('no answer'), ms).unref())]);
   const NOT_AUTHORIZED = 'Slack did not authorize the request; no listener ran';
+  /** The tries of auth.test that met the hold since `since` (an index into h.slack.held). */
+  const tries = (since: number) => h.slack.held.slice(since).filter((c) => c.method === 'auth.test');
+  /**
+   * `p`, or 'tried again' once Slack has seen more than `calls` tries of auth.test since `since`:
+   * the bound leaves a call one try, where SLACK_API_RETRIES (5) alone would make six of 5 s each.
+   * What ends the wait is the client's own doing, not a time of the test's, which a loaded machine outruns.
+   */
+  const unlessTriedAgain = async <T>(since: number, calls: number, p: Promise<T>): Promise<T | 'tried again'> => {
+    let settled = false;
+    const triedAgain = until('a try more', () => settled || tries(since).length > calls, Infinity).then(() => 'tried again' as const);
+    try {
+      return await Promise.race([p, triedAgain]);
+    } finally {
+      settled = true;
+    }
+  };
+  /** Every try since `since` closed by the client before Slack answered it (the hold stands all the test), once the fake has seen them closed. */
+  const givenUp = (since: number) => until('the client giving up its tries of auth.test', () => tries(since).every((t) => t.givenUp !== undefined));
 
   it('a cold start answering a request that needs it answers within the bound: an empty 200, a warning, no page', async () => {
     h.coldNext(1);
     h.slack.hold('auth.test');
     const logsBefore = h.logs.length;
-    const started = Date.now();
-    const answer = await within(3 * LAMBDA_SLACK_CALL_MS, postEvent(h.eventsUrl, SIGNING_SECRET, homeOpenedEvent({ userId: 'UANN', teamId: TEAM })));
+    const heldBefore = h.slack.held.length;
+    // The request's call, and its worker's, which may already have begun: at most two tries, one each.
+    const answer = await unlessTriedAgain(heldBefore, 2, postEvent(h.eventsUrl, SIGNING_SECRET, homeOpenedEvent({ userId: 'UANN', teamId: TEAM })));
     expect(answer).toMatchObject({ status: 200 });
-    // The cold start's secrets, then the call's bound.
-    expect(Date.now() - started).toBeLessThan(LAMBDA_SLACK_CALL_MS + 2_000);
-    expect(h.slack.held.map((c) => c.method)).toContain('auth.test');
     // Its worker meets the same Slack, and ends the same way.
-    await within(3 * LAMBDA_SLACK_CALL_MS, h.lambda.idle());
+    expect(await unlessTriedAgain(heldBefore, 2, h.lambda.idle())).not.toBe('tried again');
+    // One try each, never answered (the hold stands), given up by the client and not tried again:
+    // the call's bound ended them, not SLACK_API_RETRIES' tries.
+    expect(tries(heldBefore)).toHaveLength(2);
+    await givenUp(heldBefore);
     const lines = logLines(logsBefore);
     expect(lines.map((l) => l.msg)).toContain(NOT_AUTHORIZED);
     // Slack's outage, not ours: nobody is paged.
@@ -50,15 +69,18 @@ describe('Latchkey on Lambda without the bot IDs, when Slack does not answer aut
     h.slack.hold('auth.test');
     const logsBefore = h.logs.length;
     const workedBefore = h.lambda.worked.length;
-    const started = Date.now();
+    const heldBefore = h.slack.held.length;
     // A command is acknowledged on arrival, before Bolt's authorisation: the worker is the first to need it.
-    const answer = await within(3 * LAMBDA_SLACK_CALL_MS, h.command('/reset-pin', 'UANN', { triggerId: h.slack.newTriggerId() }));
+    const answer = await unlessTriedAgain(heldBefore, 1, h.command('/reset-pin', 'UANN', { triggerId: h.slack.newTriggerId() }));
     expect(answer).toMatchObject({ status: 200 });
-    await within(3 * LAMBDA_SLACK_CALL_MS, h.lambda.idle());
+    expect(await unlessTriedAgain(heldBefore, 1, h.lambda.idle())).not.toBe('tried again');
     const worked = h.lambda.worked.slice(workedBefore);
     expect(worked).toHaveLength(1);
     expect(worked[0]!.error).toBeUndefined();
-    expect(worked[0]!.at - started).toBeLessThan(LAMBDA_SLACK_CALL_MS + 2_000);
+    // The work ended on one try, never answered, that the client gave up itself: the call's bound,
+    // not SLACK_API_RETRIES' 5 tries of 5 s (about 37 s, past the function's 30 s).
+    expect(tries(heldBefore)).toHaveLength(1);
+    await givenUp(heldBefore);
     expect(h.slack.callsTo('users.info')).toEqual([]);
     const lines = logLines(logsBefore);
     expect(lines.map((l) => l.msg)).toContain(NOT_AUTHORIZED);

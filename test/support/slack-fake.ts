@@ -114,8 +114,12 @@ export interface SlackFake {
    * as long as the test says. Keep it shorter than the app's Slack timeout (5 s).
    */
   hold(method: string, which?: (args: Record<string, any>) => boolean): () => void;
-  /** The calls that met a hold so far, released or not (not in `calls` until handled). */
-  readonly held: ReadonlyArray<{ readonly method: string; readonly args: Record<string, any> }>;
+  /**
+   * The calls that met a hold so far, released or not (not in `calls` until handled). `givenUp`: the
+   * client closed the request unanswered (its own timeout, say), with its place among the calls
+   * (nextPlace): what a test proves a client's bound by, where a time read after it would race.
+   */
+  readonly held: ReadonlyArray<{ readonly method: string; readonly args: Record<string, any>; readonly givenUp?: number }>;
   /** First matching call, already recorded or still to come; rejects after timeoutMs (default 5000). */
   waitForCall(method: string, predicate?: (c: SlackCall) => boolean, timeoutMs?: number): Promise<SlackCall>;
   /** Forget calls, pending failures, latency and holds (releasing them); keep users, usergroups, views and messages. */
@@ -180,7 +184,7 @@ export async function startSlackFake(opts: {
   let counter = 0;
   const processingDelays = new Map<string, { delay: (n: number) => number; n: number }>();
   const holds = new Set<{ method: string; which: (args: Record<string, any>) => boolean; released: Promise<void>; release: () => void }>();
-  const held: Array<{ method: string; args: Record<string, any> }> = [];
+  const held: Array<{ method: string; args: Record<string, any>; givenUp?: number }> = [];
 
   // Unique across runs, as Slack's view IDs are: after a sandbox restart, a window left open in the
   // page (or a view ID the app stored in DynamoDB) never names a view of the new run. A random tag
@@ -422,7 +426,11 @@ export async function startSlackFake(opts: {
     const token = bearer ?? bodyToken;
     const hold = [...holds].find((h) => h.method === method && h.which(args));
     if (hold) {
-      held.push({ method, args });
+      const entry: (typeof held)[number] = { method, args };
+      held.push(entry);
+      res.once('close', () => {
+        if (!res.writableEnded) entry.givenUp = nextPlace();
+      });
       await hold.released;
     }
     const slow = processingDelays.get(method);
