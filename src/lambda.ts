@@ -74,7 +74,13 @@ export function createLambdaHandler(
     try {
       secrets = await readSecrets(arns(), logger);
     } catch (err) {
-      logger.error({ err: describeError(err), alert: true }, 'could not read the Slack signing secret again');
+      // A warning, never a page: on a warm instance only a request that failed the signature check
+      // gets here, and Slack's own pass it, so an outsider's forged requests would time the page.
+      // An instance that cannot read its secrets at its start still pages, by its fatal line.
+      logger.warn(
+        { err: describeError(err) },
+        "could not read the secrets again after a request failed the signature check: a request signed with a rotated Slack signing secret gets 401 until they can be read; check the secrets and the function role's ReadSecrets",
+      );
       return false;
     }
     // As the config reads it (trimmed): a secret stored with its line end is the same secret.

@@ -601,6 +601,30 @@ describe('Latchkey on Lambda, when the signing secret is rotated', () => {
   });
 });
 
+describe('Latchkey on Lambda, when a forged request meets secrets that cannot be read again', () => {
+  const h = useHarness({ entry: 'lambda' });
+
+  it('answers 401 and pages nobody: the read it set off is a warning saying what to check, as an outsider times it', async () => {
+    await h.open('/reset-pin', 'UANN'); // warm: Slack's own requests never read the secrets again
+    const since = h.logs.length;
+    h.lambda.failNext('GetSecretValue', 'AccessDeniedException', 1000);
+    const forged = await postSlashCommand(h.eventsUrl, 'not-the-secret-at-all-0123456789ab', { command: '/reset-pin', user_id: 'UBOB', team_id: TEAM, trigger_id: h.slack.newTriggerId() });
+    expect(forged.status).toBe(401);
+    await h.lambda.idle();
+    const lines = h.logs
+      .slice(since)
+      .join('')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { level: string | number; msg: string; alert?: boolean; err?: string });
+    expect(lines.filter((l) => l.alert === true)).toEqual([]);
+    const reread = lines.filter((l) => l.msg.startsWith('could not read the secrets again'));
+    expect(reread).toHaveLength(1);
+    expect(reread[0]).toMatchObject({ level: 'warn', err: expect.stringContaining('AccessDeniedException') });
+    expect(reread[0]!.msg).toContain("check the secrets and the function role's ReadSecrets");
+  });
+});
+
 describe('Latchkey on Lambda, when the secrets read again after a rotation are refused', () => {
   const h = useHarness({ entry: 'lambda' });
 
