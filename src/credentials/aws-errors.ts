@@ -28,25 +28,36 @@ const THROTTLING_ERRORS = new Set([
  * Turns an AWS SDK error (after the SDK's own retries) into our failure. `specific` names the
  * service's own exceptions; the rest is what every AWS service shares: throttling, 5xx, a network
  * that did not answer, and setup mistakes. `change`: the call changes something (a reset, a
- * license), so one sent but never answered, or answered 500, 502 or 504, may have been carried
- * out: DIRECTORY_OUTCOME_UNKNOWN, never "unavailable" (which tells the person nothing was changed).
+ * license), so one sent but never answered, answered 500, 502 or 504, or answered 2xx in words the
+ * SDK could not read, may have been carried out: DIRECTORY_OUTCOME_UNKNOWN, never "unavailable"
+ * (which tells the person nothing was changed) nor "refused".
  * Its client (AdapterContext.awsChanges) has not sent it again.
  */
 export function fromAwsError(err: unknown, service: string, specific: Partial<Record<string, FailureCode>>, { change = false } = {}): LatchkeyFailure {
   const e = (err ?? {}) as AwsLikeError & { syscall?: string };
   const name = e.name ?? 'Error';
   const status = e.$metadata?.httpStatusCode;
-  // A network error by its code (ECONNREFUSED…): its message can carry the request's URL. The
-  // service's exception and message, bounded as any answer said back (saidBack).
+  // An answer the SDK could not read (a SyntaxError, whose message V8 writes with the characters
+  // around the fault): for a change, they can be the new PIN or password.
+  const unreadable = e.name === 'SyntaxError' || '$responseBodyText' in e || /Deserialization error/.test(e.message ?? '');
+  // A network error by its code (ECONNREFUSED…): its message can carry the request's URL. A
+  // change's unreadable answer by its name alone. Else the service's exception and message,
+  // bounded as any answer said back (saidBack).
   const detail =
-    status === undefined && typeof e.code === 'string' && /^E[A-Z0-9_]+$/.test(e.code) ? `${service} ${name} ${e.code}` : `${service} ${saidBack(`${name}: ${e.message ?? ''}`.trim(), SAID_MESSAGE)}`;
+    status === undefined && typeof e.code === 'string' && /^E[A-Z0-9_]+$/.test(e.code)
+      ? `${service} ${name} ${e.code}`
+      : change && unreadable
+        ? `${service} ${name}`
+        : `${service} ${saidBack(`${name}: ${e.message ?? ''}`.trim(), SAID_MESSAGE)}`;
   // Sent, then unanswered (timed out, a connection dropped midway, an unreadable answer), but not a
   // connection never made: the rule forChanges' retries follow too.
   const sentUnanswered = status === undefined && mayHaveArrived(e);
   // Or answered with a failure that does not say it was left undone (500, 502, 504; not throttling).
   const failedMidway = status !== undefined && mayHaveActedOn(status) && !THROTTLING_ERRORS.has(name);
+  // Or answered 2xx, saying it was done, in words the SDK could not read.
+  const doneUnread = unreadable && status !== undefined && status >= 200 && status < 300;
   const code =
-    (change && (sentUnanswered || failedMidway) ? 'DIRECTORY_OUTCOME_UNKNOWN' : undefined) ??
+    (change && (sentUnanswered || failedMidway || doneUnread) ? 'DIRECTORY_OUTCOME_UNKNOWN' : undefined) ??
     specific[name] ??
     (THROTTLING_ERRORS.has(name) || status === 429 ? 'DIRECTORY_THROTTLED' : undefined) ??
     (SETUP_ERRORS.has(name) ? 'DIRECTORY_MISCONFIGURED' : undefined) ??

@@ -191,6 +191,21 @@ describe('/reset-pin', () => {
     await h.waitForAudit('UBOB', (r) => r.phase === 'outcome' && r.errorCode === 'DIRECTORY_OUTCOME_UNKNOWN');
   });
 
+  it("Chime's answer to the reset, malformed around the new PIN (a broken or intercepting endpoint): the PIN is in no log line and no message, and the person is told it may have been reset and what to do", async () => {
+    const { final } = await h.reset('/reset-pin', 'UBOB', { beforeSubmit: () => h.chime.malformNext('ResetPersonalPIN') });
+    const pin = h.chime.pinOf('chime-bob')!;
+    expect(pin).toMatch(/^\d+$/);
+    expect(h.chime.callsTo('ResetPersonalPIN')).toHaveLength(1);
+    const shown = JSON.stringify(final);
+    expect(shown).toContain('Latchkey cannot tell whether your PIN was reset.');
+    expect(shown).not.toContain('Nothing was changed');
+    await h.waitForAudit('UBOB', (r) => r.phase === 'outcome' && r.errorCode === 'DIRECTORY_OUTCOME_UNKNOWN');
+    // The SyntaxError's message quotes the answer around the fault: its name alone is kept.
+    expect(h.logs.join('')).toMatch(/"detail":"chime:ResetPersonalPIN SyntaxError"/);
+    // V8 quotes the PIN's first nine digits, not all ten.
+    for (const said of [h.logs.join(''), JSON.stringify(h.slack.calls)]) expect(said).not.toContain(pin.slice(0, 9));
+  });
+
   it('Chime unavailable (503) on the reset is retried and then succeeds: the service did not take the first one on', async () => {
     const { final } = await h.reset('/reset-pin', 'UBOB', { beforeSubmit: () => h.chime.failNext('ResetPersonalPIN', 'ServiceUnavailableException', 1) });
     expect(secretIn(final)).toBe(h.chime.pinOf('chime-bob'));

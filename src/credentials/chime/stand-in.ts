@@ -52,6 +52,12 @@ export interface ChimeSimulator extends StandIn {
   callsTo(operation: string): SimCall[];
   /** The next `times` (default 1) calls of `operation` fail with `code`, after being recorded. */
   failNext(operation: ChimeOperation, code: ChimeErrorCode, times?: number): void;
+  /**
+   * The next call of `operation` is carried out, and answered 200 with JSON broken where its last
+   * string value begins (single quotes): a broken or intercepting endpoint's answer, which the SDK
+   * cannot read. For ResetPersonalPIN that value is the new PIN.
+   */
+  malformNext(operation: ChimeOperation): void;
   /** The PIN set by the last ResetPersonalPIN of this user. */
   pinOf(userId: string): string | undefined;
   /** Delay added before every response. */
@@ -88,6 +94,7 @@ export async function startChimeSimulator(opts: {
   const users = new Map(opts.users.map((u) => [u.UserId, { ...u }]));
   const pins = new Map<string, string>();
   const state = new SimState<ChimeOperation, ChimeErrorCode>(opts.latencyMs);
+  const malformed = new Set<ChimeOperation>();
 
   const userOrThrow = (userId: string): ChimeSimUser => {
     const user = users.get(userId);
@@ -200,7 +207,9 @@ export async function startChimeSimulator(opts: {
       if (found.params.AccountId !== accountId) {
         throw new SimError('ForbiddenException', `Account ${String(found.params.AccountId)} is not accessible.`);
       }
-      return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(found.run()) };
+      const body = JSON.stringify(found.run());
+      if (!malformed.delete(found.operation)) return { status: 200, headers: { 'content-type': 'application/json' }, body };
+      return { status: 200, headers: { 'content-type': 'application/json' }, body: body.replace(/"([^"]*)"(}*)$/, (_, last: string, closing: string) => `'${last}'${closing}`) };
     } catch (err) {
       return errorResponse(err);
     }
@@ -212,6 +221,11 @@ export async function startChimeSimulator(opts: {
   const server = await startSimServer(handle, () => state.latencyMs, () => Promise.all([state.released(), keeper.saved()]).then(() => undefined));
   return {
     ...state.controls(server),
+    clear: () => {
+      state.clear();
+      malformed.clear();
+    },
+    malformNext: (operation) => void malformed.add(operation),
     name: 'Amazon Chime',
     env: { CHIME_ACCOUNT_ID: accountId, AWS_ENDPOINT_URL_CHIME: server.url },
     accountId,
