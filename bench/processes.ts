@@ -202,9 +202,28 @@ export interface RunningApp {
   readonly healthyAfterMs: number;
   /** Milliseconds from spawn until the app logged "Latchkey is ready". */
   readonly readyAfterMs: number;
-  /** Log lines at error level or above (pino level ≥ 50), for the report. */
+  /** The first of the app's log lines at error level or above, and of what it wrote that is not a log line, for the report. */
   readonly errors: string[];
   stop(): Promise<void>;
+}
+
+/**
+ * An app's output line the report shows: a log line at error level or above, or one that pages, or
+ * anything that is not a log line (a Node warning, a crash's stack). The app's logger writes levels
+ * as their names (src/logger.ts); pino's numbers are read too, for a logger without that formatter.
+ */
+export function worthReporting(line: string): boolean {
+  if (line.trim() === '') return false;
+  if (!line.startsWith('{')) return true;
+  return /"level":(?:"(?:error|fatal)"|(?:5\d|60)\b)/.test(line) || line.includes('"alert":true');
+}
+
+/**
+ * The report's few lines of what the app logged: its own log lines first, so that a warning Node
+ * prints at every start (seven lines on Node 20) never hides the errors behind it.
+ */
+export function reportedFirst(lines: readonly string[], count = 5): string[] {
+  return [...lines.filter((l) => l.startsWith('{')), ...lines.filter((l) => !l.startsWith('{'))].slice(0, count);
 }
 
 /** `npm start` itself, as an operator runs it: npm, its shell, the build check, then the app. */
@@ -243,8 +262,7 @@ export async function startApp(command: readonly string[], env: Record<string, s
     tail = lines.pop() ?? '';
     for (const line of lines) {
       if (Number.isNaN(readyAfterMs) && line.includes('"Latchkey is ready"')) readyAfterMs = performance.now() - started;
-      if (/"level":(5\d|60)/.test(line) && errors.length < 20) errors.push(line);
-      if (!line.startsWith('{') && line.trim() !== '' && errors.length < 20) errors.push(line);
+      if (worthReporting(line) && errors.length < 20) errors.push(line);
     }
   };
   child.stdout!.on('data', onOutput);

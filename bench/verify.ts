@@ -21,7 +21,7 @@ import { viewSubmissionPayload, type AppResponse } from '../test/support/slack-r
 import type { DelayProxy } from './delay-proxy';
 import type { BurstAck, BurstRequest } from './loadgen';
 import { callsBetween, pathShape, type PathShape } from './paths';
-import { memoryOf, startApp } from './processes';
+import { memoryOf, reportedFirst, startApp } from './processes';
 import { summarize, type Summary, type TimedCall } from './stats';
 
 /** The app's default (README, "The poll interval"), given explicitly so the report names what ran. */
@@ -387,6 +387,6 @@ export function verifyTable(r: Record<string, any>): string[] {
   out.push(`  ack p99 of ${c.people} commands, ${c.people} waiting, ≤ 1.2 × bare × ${c.commandAckOverBare}  ${mark(c.commandAckOverBare <= 1.2)}`);
   out.push(`  every approved push got its secret .......... ${c.secrets} of ${c.people}  ${mark(c.secrets === c.people)}`);
   if (r.failures.length > 0) out.push('', `${r.failures.length} verify requests did not end as expected, e.g.:`, ...r.failures.slice(0, 5).map((x: string) => `  ${x}`));
-  if (r.appErrors?.length > 0) out.push('', 'The verify app logged errors or wrote to stderr:', ...r.appErrors.slice(0, 5).map((x: string) => `  ${x.slice(0, 200)}`));
+  if (r.appErrors?.length > 0) out.push('', 'The verify app logged errors or wrote to stderr:', ...reportedFirst(r.appErrors).map((x: string) => `  ${x.slice(0, 200)}`));
   return out;
 }
