@@ -24,6 +24,19 @@ export const AWS_REQUEST_TIMEOUT_MS = 5_000;
 export const LAMBDA_DYNAMODB_REQUEST_TIMEOUT_MS = 1_000;
 
 /**
+ * A kept-alive connection to an AWS service idle this long is closed by us, and sooner when the
+ * service's answers say it closes its own sooner (`Keep-Alive: timeout=N`: Node's agent then closes
+ * at N - 1 s, but reads that hint only if it has a timeout of its own). Without it the SDK's agents
+ * keep an idle connection until the other end closes it, and a call sent on it at that moment is met
+ * with a reset. After a pause every pooled connection reaches that moment together (DynamoDB is
+ * reported to close idle ones after a minute; a NAT gateway drops them silently after 350 s). The
+ * SDK retries a reset, but in a burst on such connections some calls still failed: people were told
+ * their request could not be saved, with an alert (docs/performance.md, issue 28). 30 s keeps the
+ * connections of a steady flow; a call after a longer pause makes a new one, a handshake's time.
+ */
+export const AWS_IDLE_SOCKET_MS = 30_000;
+
+/**
  * Every AWS client's settings. A request that has not connected within `connectionTimeout`, or
  * answered within `requestTimeout`, fails with a TimeoutError, which the callers turn into a clear
  * message. The SDK's own retries stay (3 attempts in all, 4 for DynamoDB, for throttling, 5xx,
@@ -43,8 +56,16 @@ export const LAMBDA_DYNAMODB_REQUEST_TIMEOUT_MS = 1_000;
  * quarter of the SDK's own cost per UpdateItem (docs/performance.md).
  */
 export function awsClientSettings({ logger, requestTimeoutMs = AWS_REQUEST_TIMEOUT_MS }: { logger?: Logger; requestTimeoutMs?: number } = {}): AwsClientSettings {
+  const idle = { timeout: AWS_IDLE_SOCKET_MS };
   return {
-    requestHandler: { connectionTimeout: 2_000, requestTimeout: requestTimeoutMs, throwOnRequestTimeout: true, logger: handlerLogger(logger) },
+    requestHandler: {
+      connectionTimeout: 2_000,
+      requestTimeout: requestTimeoutMs,
+      throwOnRequestTimeout: true,
+      logger: handlerLogger(logger),
+      httpAgent: idle,
+      httpsAgent: idle,
+    },
     logger: SDK_CLIENT_LOGGER,
     cacheMiddleware: true,
   };

@@ -84,6 +84,9 @@ export interface AwsClientSettings {
     readonly requestTimeout: number;
     readonly throwOnRequestTimeout: true;
     readonly logger: AwsHandlerLogger;
+    /** The options of the handler's agents (it adds keep-alive and its socket bound): an idle connection's end (aws-client.ts, AWS_IDLE_SOCKET_MS). */
+    readonly httpAgent: { readonly timeout: number };
+    readonly httpsAgent: { readonly timeout: number };
   };
   /**
    * The client's own logger: debug, warn and trace do nothing, and it has no info or error, the two
