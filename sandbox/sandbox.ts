@@ -26,6 +26,8 @@ import { google } from '../src/credentials/google';
 import { okta } from '../src/credentials/okta';
 import { workmail } from '../src/credentials/workmail';
 import { oktaVerify } from '../src/verifiers/okta';
+import type { FailureCode } from '../src/flows/failure';
+import { failureLabel } from '../src/views/failure-labels';
 import type { PhoneAnswer, StandIn } from '../src/credentials/stand-in';
 import { DEFAULT_FIXTURE, isAdmin, loadFixture, pickerLabel, slackMembers, type Fixture } from './fixture';
 import { mask } from './mask';
@@ -38,6 +40,8 @@ const PUBLIC_DIR = join(__dirname, 'public');
 const SIGNING_SECRET = '5a4db0c5a4db0c5a4db0c5a4db0c5a4d';
 const AUDIT_TABLE = 'latchkey-audit';
 const APPROVALS_TABLE = 'latchkey-approvals';
+/** A push its person withdrew or did not answer: nothing was changed, and nothing failed (README, Policies). */
+const PUSH_ENDED_BY_PERSON: readonly FailureCode[] = ['VERIFY_CANCELLED', 'VERIFY_TIMEOUT'];
 /** The side panel shows this many of the latest entries of each kind. */
 const PANEL_LIMIT = 150;
 /** The chat is saved this long after it last changed (a run of messages, one write), and at stop. */
@@ -616,6 +620,13 @@ async function route(
         label: pickerLabel(fixture, p),
       })),
       commands: SLASH_COMMANDS,
+      // The side panel's words for what a person reads, never a registry ID or a failure's code: a
+      // request by its credential's noun, as the Home tab lists it; a push its person cancelled or let
+      // lapse, which is no failure, as Today counts it.
+      words: {
+        requests: Object.fromEntries(CREDENTIALS.map((c) => [c.id, c.words.request])),
+        pushEnded: Object.fromEntries(PUSH_ENDED_BY_PERSON.map((code) => [code, failureLabel(code)])),
+      },
       limits: { ...ctx.limits, defaults: { resetsPerHour: LIMIT_DEFAULTS.RESET_MAX_PER_HOUR, licenseRequestsPerDay: LIMIT_DEFAULTS.LICENSE_REQUEST_MAX_PER_DAY } },
     });
     return;

@@ -273,9 +273,15 @@
       html += p.audit.length
         ? p.audit
             .map((r) => {
-              const outcome = r.outcome ? `: <span class="outcome-${r.outcome}">${r.outcome}</span>` : '';
-              const extra = [r.errorCode, r.licenseFrom && `${r.licenseFrom} → ${r.licenseTo}`, r.decision, r.directory, r.deliveryFailed && 'secret not delivered'].filter(Boolean).join(' · ');
-              return details(`audit/${r.sk}`, `<span class="when">${clock(r.at)}</span><span class="what"><b>${escapeHtml(r.action)}</b> ${escapeHtml(r.phase)} by ${escapeHtml(personName(r.slackUserId))}${outcome}${extra ? ` <span class="timestamp">${escapeHtml(extra)}</span>` : ''}</span>`, r, r.outcome === 'failure');
+              // A push its person cancelled or let lapse is on record as a failure (nothing was changed), but nothing failed.
+              const ended = r.outcome === 'failure' && ws.words.pushEnded[r.errorCode];
+              const outcome = ended
+                ? `: <span class="outcome-ended">${escapeHtml(ended)}; nothing was changed</span>`
+                : r.outcome
+                  ? `: <span class="outcome-${r.outcome}">${r.outcome}</span>`
+                  : '';
+              const extra = [!ended && r.errorCode, r.licenseFrom && `${r.licenseFrom} → ${r.licenseTo}`, r.decision, r.directory, r.deliveryFailed && 'secret not delivered'].filter(Boolean).join(' · ');
+              return details(`audit/${r.sk}`, `<span class="when">${clock(r.at)}</span><span class="what"><b>${escapeHtml(r.action)}</b> ${escapeHtml(r.phase)} by ${escapeHtml(personName(r.slackUserId))}${outcome}${extra ? ` <span class="timestamp">${escapeHtml(extra)}</span>` : ''}</span>`, r, r.outcome === 'failure' && !ended);
             })
             .join('')
         : '<div class="empty">No audit records yet. Every reset and license decision writes here (DynamoDB table latchkey-audit).</div>';
@@ -285,7 +291,13 @@
           const d = a.detail && typeof a.detail === 'object' ? a.detail : a;
           return d.from || d.to ? `${d.from || '?'} → ${d.to || '?'}` : Object.entries(d === a ? {} : d).map(([k, v]) => `${k} ${v}`).join(', ');
         };
-        html += '<h4>Requests for admins (latchkey-approvals)</h4>' + p.approvals.map((a) => details(`approval/${a.id || a.pk}`, `<span class="when">${clock(a.createdAt)}</span><span class="what"><b>${escapeHtml(String(a.status))}</b> ${escapeHtml(String(a.kind || 'license'))} · ${escapeHtml(personName(a.requester?.userId || a.requesterUserId || ''))}: ${escapeHtml(asked(a))}</span>`, a)).join('');
+        // A reset is named by its credential's noun, as the Home tab lists it ("mail password reset"), never by its ID.
+        const line = (a) => {
+          const who = personName(a.requester?.userId || a.requesterUserId || '');
+          const credential = a.kind === 'reset' && a.detail && typeof a.detail === 'object' ? a.detail.credential : undefined;
+          return credential ? `${ws.words.requests[credential] || 'credential reset'} · ${who}` : `${a.kind || 'license'} · ${who}: ${asked(a)}`;
+        };
+        html += '<h4>Requests for admins (latchkey-approvals)</h4>' + p.approvals.map((a) => details(`approval/${a.id || a.pk}`, `<span class="when">${clock(a.createdAt)}</span><span class="what"><b>${escapeHtml(String(a.status))}</b> ${escapeHtml(line(a))}</span>`, a)).join('');
       }
     } else if (tab === 'calls') {
       html += p.calls.length

@@ -172,6 +172,10 @@ test('the mail password needs an admin: Ann asks, Ada approves without seeing a 
   await modal().locator('.modal-body', { hasText: "needs an admin's approval" }).waitFor();
   expect(workmailOf(sandbox).callsTo('ResetPassword')).toHaveLength(0);
   await shot('04-reset-password-asked');
+  // The request for admins is named as the Home tab names it, never by its credential's registry ID.
+  await showTab('Audit log');
+  await waitForPanel('PENDING mail password reset · Ann Archer');
+  expect(await panelText()).not.toContain('credential password');
   await modal().locator('.modal-close', { hasText: 'Close' }).click();
 
   // Ada reviews it in #it-approvals: who asks, for what, their Slack profile; approving changes nothing yet.
@@ -267,6 +271,26 @@ test('a locked-out employee resets their Okta password after approving the Okta 
   await openConversation('Latchkey');
   await messages('Okta password was reset').waitFor();
   expect(await page.locator('#messages').textContent()).not.toContain(temp);
+  await actAs('UANN');
+}, 60_000);
+
+test('a push its person cancels reads in the side panel as the Home tab counts it: no failure, nothing changed, in words', async () => {
+  await openAs('UMAX');
+  await runCommand('/reset-okta-password');
+  await modalTitle('Reset Okta password');
+  await modal().locator('.modal-submit', { hasText: 'Reset password' }).click();
+  await modal().locator('.modal-body', { hasText: 'Approve the Okta Verify request on your phone and pick' }).waitFor();
+  await modal().locator('.modal-close', { hasText: 'Cancel request' }).click();
+  await page.locator('#modal-backdrop').waitFor({ state: 'hidden' });
+  await showTab('Audit log');
+  const line = page.locator('#panel-body details.entry', { hasText: 'reset_okta_password outcome by Max Moss' }).first();
+  await line.waitFor();
+  const summary = (await line.locator('summary').textContent()) ?? '';
+  // Before: a red "failure VERIFY_CANCELLED".
+  expect(summary).toContain('reset_okta_password outcome by Max Moss: push cancelled by the person; nothing was changed');
+  expect(summary).not.toContain('VERIFY_CANCELLED');
+  expect(summary).not.toContain('failure');
+  expect(await line.getAttribute('class')).not.toContain('failed');
   await actAs('UANN');
 }, 60_000);
 
