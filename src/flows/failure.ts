@@ -10,6 +10,8 @@ export const FAILURE_CODES = [
   'SLACK_USER_IS_BOT',
   'SLACK_USER_IS_GUEST',
   'SLACK_USER_NO_EMAIL',
+  // Slack says the email on their profile is not confirmed by its owner: the person's to fix in Slack, never an alert
+  'SLACK_EMAIL_UNCONFIRMED',
   'SLACK_UNAVAILABLE',
   'SLACK_MISCONFIGURED',
   // Who they are in the directory

@@ -5,8 +5,8 @@ import { servesMember, servesRequest, type Workspace } from './workspace';
 type VerifiedMember = SlackMember & { readonly email: string };
 
 /**
- * Self-service is for full, active members of our own workspace (or org), known by a verified
- * email. Guests, bots, deactivated accounts and people from other workspaces (Slack Connect) are
+ * Self-service is for full, active members of our own workspace (or org), known by an email Slack
+ * has not said is unconfirmed (its is_email_confirmed). Guests, bots, deactivated accounts and people from other workspaces (Slack Connect) are
  * turned away: their Slack email says nothing we can trust about a mailbox or a PIN.
  */
 export async function identifyRequester(
@@ -27,5 +27,8 @@ export async function identifyRequester(
     throw new LatchkeyFailure('SLACK_WRONG_WORKSPACE', `member of team ${member.teamId}, org ${member.enterpriseId ?? 'none'}`);
   }
   if (!member.email) throw new LatchkeyFailure('SLACK_USER_NO_EMAIL');
+  // An address its owner never confirmed may be someone else's: mapped, it would be their account.
+  // Only Slack's explicit false refuses, since Slack does not document when it is false.
+  if (member.emailConfirmed === false) throw new LatchkeyFailure('SLACK_EMAIL_UNCONFIRMED');
   return { ...member, email: member.email };
 }

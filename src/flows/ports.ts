@@ -168,6 +168,11 @@ export interface SlackMember {
   /** The Enterprise Grid org the member belongs to (users.info's enterprise_user), if any. */
   readonly enterpriseId?: string;
   readonly email?: string;
+  /**
+   * Slack's is_email_confirmed: false only where Slack says the email is not confirmed by its owner.
+   * Absent (or undefined) is read as confirmed: Slack does not document when it sends false.
+   */
+  readonly emailConfirmed?: boolean;
   readonly deleted: boolean;
   readonly isBot: boolean;
   /** Multi-channel (restricted) or single-channel (ultra-restricted) guest. */

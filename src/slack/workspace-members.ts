@@ -20,6 +20,7 @@ export class SlackWorkspaceMembers implements WorkspaceMembers {
       teamId: user.team_id ?? '',
       ...(user.enterprise_user?.enterprise_id && { enterpriseId: user.enterprise_user.enterprise_id }),
       email: user.profile?.email || undefined,
+      ...(user.is_email_confirmed !== undefined && { emailConfirmed: user.is_email_confirmed }),
       deleted: user.deleted === true,
       // Slackbot is a bot in every way that matters but is not flagged is_bot.
       isBot: user.is_bot === true || user.is_app_user === true || user.id === 'USLACKBOT',

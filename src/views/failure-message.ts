@@ -197,6 +197,10 @@ export function failureMessage(
       headline: `Your Slack profile has no email Latchkey can see, so it cannot find your ${words.account}.`,
       next: 'Ask IT to check the email on your Slack profile.',
     },
+    SLACK_EMAIL_UNCONFIRMED: {
+      headline: `Slack has not confirmed the email address on your profile, so Latchkey cannot use it to find your ${words.account}. Nothing was changed.`,
+      next: `Confirm it in Slack: open the confirmation email Slack sent you (or ask a Slack admin to confirm it), then run \`${words.command}\` again.`,
+    },
     SLACK_UNAVAILABLE: {
       headline: 'Slack did not answer Latchkey just now. Nothing was changed.',
       next: `${again} in a few minutes.`,

@@ -1,5 +1,5 @@
 import { ANSWER_HOLD_MS } from '../../src/slack/held-answer';
-import { answeredAt, attemptWriteOf, isProgress, SIGNING_SECRET, useHarness, secretIn, TEAM } from '../support/harness';
+import { answeredAt, attemptWriteOf, isProgress, SIGNING_SECRET, slackUser, useHarness, secretIn, TEAM } from '../support/harness';
 import { until } from '../support/until';
 
 /**
@@ -83,6 +83,36 @@ describe('/reset-pin', () => {
     expect(JSON.stringify(view.blocks)).toContain(message);
     expect(h.chime.callsTo('ResetPersonalPIN')).toEqual([]);
     await h.waitForAudit(userId, (r) => r.phase === 'refused');
+  });
+
+  // An account showing Bob's address, which Slack says its owner never confirmed (sec-s55 S2), must not reach Bob's PIN.
+  const openAsClaimant = async (confirmed: boolean | undefined) => {
+    h.slack.users.set('UCLAIM', slackUser('UCLAIM', 'bob@example.com', { is_email_confirmed: confirmed }));
+    try {
+      return (await h.open('/reset-pin', 'UCLAIM')).view;
+    } finally {
+      h.slack.users.delete('UCLAIM');
+    }
+  };
+
+  it("refuses a member whose email Slack has not confirmed, says how to confirm it, and never asks the directory", async () => {
+    const view = await openAsClaimant(false);
+    expect(view.submit).toBeUndefined();
+    const text = JSON.stringify(view.blocks);
+    expect(text).toContain('Slack has not confirmed the email address on your profile');
+    expect(text).toContain('confirmation email Slack sent you');
+    expect(text).not.toContain('alerted');
+    const [refused] = await h.waitForAudit('UCLAIM', (r) => r.phase === 'refused');
+    expect(refused).toMatchObject({ phase: 'refused', errorCode: 'SLACK_EMAIL_UNCONFIRMED' });
+    expect(h.chime.calls).toEqual([]);
+    expect(h.logs.filter((l) => l.includes('UCLAIM') && l.includes('"alert":true'))).toEqual([]);
+  });
+
+  it.each([
+    ['true', true],
+    ['absent (Slack does not document when it is false)', undefined],
+  ])('a member whose is_email_confirmed is %s is served, as before', async (_what, confirmed) => {
+    expect((await openAsClaimant(confirmed)).submit.text).toBe('Reset PIN');
   });
 
   it('refuses a request signed for another workspace', async () => {

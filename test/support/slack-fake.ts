@@ -23,6 +23,8 @@ export interface FakeSlackUser {
   is_app_user?: boolean;
   is_restricted?: boolean;
   is_ultra_restricted?: boolean;
+  /** Slack's word on whether the profile's email is confirmed by its owner: true unless a test says otherwise (undefined leaves it out). */
+  is_email_confirmed?: boolean;
   /** Enterprise Grid: the org the member belongs to. */
   enterprise_user?: { enterprise_id: string };
   tz?: string;
@@ -596,6 +598,7 @@ function asSlackUser(found: FakeSlackUser): Record<string, unknown> {
     is_app_user: false,
     is_restricted: false,
     is_ultra_restricted: false,
+    is_email_confirmed: true,
     real_name: found.profile.real_name,
     tz: 'UTC',
     ...found,

@@ -123,6 +123,7 @@ describe('ResetCredential', () => {
     ['a deactivated user', member('UANN', { deleted: true }), 'SLACK_USER_DEACTIVATED'],
     ['a member of another workspace', member('UANN', { teamId: 'T0OTHER' }), 'SLACK_WRONG_WORKSPACE'],
     ['a user with no email', member('UANN', { email: undefined }), 'SLACK_USER_NO_EMAIL'],
+    ['a user whose email Slack has not confirmed', member('UANN', { emailConfirmed: false }), 'SLACK_EMAIL_UNCONFIRMED'],
   ])('refuses %s and records the refusal', async (_what, slackMember, code) => {
     const { flow, audit, chime } = setup([slackMember]);
     const result = await flow.prepare(ANN, 'pin');
