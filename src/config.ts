@@ -1136,7 +1136,8 @@ const IN_BRACKETS = `${IN_BRACKETS_ENTRY}: remove the < and > around the value`;
  * A value inside < and >, of a setting that takes none (IDs, URLs, names, numbers, and secrets of
  * letters, digits and a few marks): what .env.example's `<…>` invites when a value is typed in its
  * place and the brackets are left. A setting whose schema judges such a value itself declares so
- * (ANGLES_ALLOWED_VARIABLES): PASSWORD_SYMBOLS' `<!#$%>` and a METRICS_TOKEN are values.
+ * (ANGLES_ALLOWED_VARIABLES): a METRICS_TOKEN may hold them, and PASSWORD_SYMBOLS' own check says
+ * why neither may be a symbol.
  */
 const bracketsLeft = (name: string, env: NodeJS.ProcessEnv) => !ANGLES_ALLOWED_VARIABLES.has(name) && env[name] !== undefined && /^<[^]*>$/.test(env[name].trim());
 

@@ -50,7 +50,7 @@ export interface Setting {
    */
   readonly envPlaceholder?: EnvPlaceholder;
   /**
-   * Its schema judges a value inside < and > itself (PASSWORD_SYMBOLS takes `<!#$%>`). Any other
+   * Its schema judges a value inside < and > itself (PASSWORD_SYMBOLS' says why they are no symbols). Any other
    * setting's value inside them is refused before its schema runs, as .env.example's `<…>` with the
    * brackets left around what was typed there.
    */

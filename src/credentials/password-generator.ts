@@ -59,11 +59,14 @@ export const PASSWORD_SETTINGS: Readonly<Record<'PASSWORD_LENGTH' | 'PASSWORD_SY
     schema: z
       .string()
       .regex(/^[!-/:-@[-`{-~]{4,32}$/, 'must be 4 to 32 ASCII punctuation characters')
+      // The password is shown in a mrkdwn code block (secretBlocks), where Slack still reads &, < … >
+      // and a backtick, and escaping them would make the copied text wrong: never generated instead.
+      .regex(/^[^<>&`]*$/, 'must not hold <, >, & or a backtick (`): Slack reads them in the message that shows the new password, so it could show one other than the password set')
       .default(DEFAULT_PASSWORD_SYMBOLS),
     context: 'passwordSymbols',
-    // `:-@` holds < and >: `<!#$%>` is a set of symbols, not a placeholder's brackets.
+    // A value inside < and > is judged by the check above, which says why neither may be a symbol.
     anglesAllowed: true,
-    doc: { default: `\`${DEFAULT_PASSWORD_SYMBOLS}\``, meaning: 'Symbols the generator may use (4–32 ASCII punctuation characters).' },
+    doc: { default: `\`${DEFAULT_PASSWORD_SYMBOLS}\``, meaning: 'Symbols the generator may use (4–32 ASCII punctuation characters, never `<`, `>`, `&` or a backtick).' },
   },
 };
 

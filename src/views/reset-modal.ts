@@ -166,7 +166,7 @@ export function secretWhereabouts(done: ShownElsewhere, words: ResetWords, windo
 export function secretBlocks(secret: Secret, words: ResetWords): KnownBlock[] {
   return [
     section(words.secretLead),
-    // A code block: easy to copy, no mrkdwn interpretation of symbols.
+    // A code block: easy to copy. Slack still reads &, < … > and a backtick there, which Latchkey's own generator never uses (PASSWORD_SYMBOLS).
     section('```' + secret.reveal() + '```', 'secret'),
     section(words.howToUse),
   ];

@@ -1,5 +1,6 @@
 import { CONFIG_VARIABLES, describeProblems, loadConfig } from '../../src/config';
 import { CREDENTIALS, SETTINGS_OWNERS } from '../../src/credentials';
+import { DEFAULT_PASSWORD_SYMBOLS } from '../../src/credentials/password-generator';
 
 const VALID = {
   SLACK_SIGNING_SECRET: '8f742231b10e8888abcd99aaabbb85a5',
@@ -754,15 +755,24 @@ describe('the start with nothing set', () => {
     }
   });
 
-  it('takes a value inside < and > where the setting itself takes < and > (PASSWORD_SYMBOLS, METRICS_TOKEN): a server that started with one still starts, with the value as given', () => {
+  it('takes a value inside < and > where the setting itself takes < and > (METRICS_TOKEN): a server that started with one still starts, with the value as given', () => {
+    const env = { ...VALID, METRICS_TOKEN: '<Zq8#x!Lm2@pR7vK$w>' };
+    expect(loadConfig(env)).toMatchObject({ ok: true, config: { metricsToken: '<Zq8#x!Lm2@pR7vK$w>' } });
+  });
+
+  // Shown in a mrkdwn code block, where Slack still reads &, < … > and a backtick: the password shown would not be the one set (sec-s55 NIT 1).
+  it.each(['<!#$%>', '!#$%<', '!#$%>', '!#$%&', '!#$%`'])('refuses PASSWORD_SYMBOLS %s, naming the characters Slack would read in the shown password, beside every other problem', (symbols) => {
     const { CHIME_ACCOUNT_ID: _, ...base } = VALID;
-    const env = { ...base, WORKMAIL_ORGANIZATION_ID: `m-${'a1'.repeat(16)}`, PASSWORD_SYMBOLS: '<!#$%>', METRICS_TOKEN: '<Zq8#x!Lm2@pR7vK$w>' };
-    expect(loadConfig(env)).toMatchObject({
-      ok: true,
-      config: { metricsToken: '<Zq8#x!Lm2@pR7vK$w>', credentials: [{ credential: { id: 'password' }, settings: { password: { symbols: '<!#$%>' } } }] },
-    });
-    // Still refused for what its own check refuses, said by that check.
-    expect(loadConfig({ ...env, PASSWORD_SYMBOLS: '<ab>' })).toMatchObject({ ok: false, problems: ['PASSWORD_SYMBOLS: must be 4 to 32 ASCII punctuation characters'] });
+    const env = { ...base, WORKMAIL_ORGANIZATION_ID: `m-${'a1'.repeat(16)}` };
+    const refused = loadConfig({ ...env, PASSWORD_SYMBOLS: symbols, PASSWORD_LENGTH: '12' });
+    expect(refused.ok ? [] : [...refused.problems].sort()).toEqual([
+      'PASSWORD_LENGTH: must be a whole number from 16 to 64',
+      'PASSWORD_SYMBOLS: must not hold <, >, & or a backtick (`): Slack reads them in the message that shows the new password, so it could show one other than the password set',
+    ]);
+    expect(loadConfig({ ...env, PASSWORD_SYMBOLS: DEFAULT_PASSWORD_SYMBOLS })).toMatchObject({ ok: true, config: { credentials: [{ settings: { password: { symbols: DEFAULT_PASSWORD_SYMBOLS } } }] } });
+    expect(loadConfig(env)).toMatchObject({ ok: true, config: { credentials: [{ settings: { password: { symbols: DEFAULT_PASSWORD_SYMBOLS } } }] } });
+    // Still refused for what its other check refuses, said by that check.
+    expect(loadConfig({ ...env, PASSWORD_SYMBOLS: 'ab!#' })).toMatchObject({ ok: false, problems: ['PASSWORD_SYMBOLS: must be 4 to 32 ASCII punctuation characters'] });
   });
 
   it('a configured deployment with a problem is not told to copy .env.example', () => {
