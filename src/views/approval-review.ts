@@ -268,7 +268,7 @@ export function reviewRefusedText(code: AdminRefusal, words: ApprovalKindWords):
   if (code === 'NOT_ADMIN') return 'Only Latchkey admins can review requests.';
   if (code === 'ADMIN_GROUP_UNREADABLE') return adminGroupUnreadable();
   if (code === 'SLACK_MISCONFIGURED') return tokenRefusedText();
-  return `${failureMessage({ code }, words.subject).headline} Try Review again in a few minutes.`;
+  return `${failureMessage({ code }, words.subject, 'admin').headline} Try Review again in a few minutes.`;
 }
 
 /**
@@ -296,6 +296,6 @@ export function decisionUnknownView(unapplied?: { readonly decidableAt: string }
 }
 
 export function reviewFailureView(failure: { code: FailureCode }, words: ApprovalKindWords): ModalView {
-  const m = failureMessage(failure, words.subject);
+  const m = failureMessage(failure, words.subject, 'admin');
   return modal({ title: TITLE, close: 'Close', blocks: [section(`:warning: ${m.headline}`), section(m.next)] });
 }

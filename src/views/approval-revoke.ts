@@ -66,7 +66,7 @@ export function revokeOutcome(result: RevokeResult, all: ApprovalWords, clicker:
     if (code === 'ADMIN_IS_GUEST') return said(`:warning: ${guestAdminRefused()}`);
     // Not a bad minute of Slack's: no "try again in a few minutes", and no button to.
     if (code === 'ADMIN_GROUP_UNREADABLE') return said(`:warning: ${adminGroupUnreadable('The approval was not revoked.')}`);
-    const m = failureMessage({ code }, wordsOf(all, '').subject);
+    const m = failureMessage({ code }, wordsOf(all, '').subject, 'admin');
     const button = requestId ? [{ type: 'actions' as const, block_id: 'revoke', elements: [revokeButton({ id: requestId })] }] : [];
     const retry = (why?: string) => [
       context(`${why ? `${why} ` : ''}${requestId ? `Click *Revoke approval* below in a few minutes to try again. If it still fails then, tell IT the reference ${referenceWords(requestId)}.` : 'Try again in a few minutes.'}`),

@@ -53,7 +53,7 @@ export function approvalStatusLine(request: PendingRequest, words: ApprovalKindW
     case 'APPLY_FAILED':
       return (
         `:warning: Approved by ${by}${when}, but ${failedChangeApplied(request, words.subjectOf(request))}: ` +
-        `${recordedFailureHeadline({ code: request.errorCode ?? 'INTERNAL', reason: request.errorReason }, words.subjectOf(request))} ` +
+        `${recordedFailureHeadline({ code: request.errorCode ?? 'INTERNAL', reason: request.errorReason }, words.subjectOf(request), own ? 'person' : 'admin')} ` +
         (decidable
           ? 'An admin can approve it again to retry.'
           : // Refused as a guest: self-service is for members, so asking again is no way; what is, in the refusal's words.

@@ -2,7 +2,7 @@ import { CLOSE_UNREAD, isFailureCode, SENT_UNANSWERED, type FailureCode } from '
 import type { OpenRequest } from '../flows/reset-credential';
 import { escapeMrkdwn, slackTime } from './blocks';
 import { recordedCode } from './failure-labels';
-import { capitalized, changeOf, waitWords, type SubjectWords } from './words';
+import { capitalized, changeOf, directoryFor, waitWords, type Reader, type SubjectWords } from './words';
 
 interface FailureMessage {
   /** What happened, in one line. */
@@ -79,10 +79,6 @@ export function guestAdminRefused(unchanged = 'Nothing was changed.'): string {
   return `${GUEST_ADMIN.headline} ${unchanged} ${GUEST_ADMIN.next}`;
 }
 
-/**
- * Every failure in words a person at 8 am can act on: what happened and what to do next.
- * No error codes, stack traces or AWS jargon; the reference lets IT find the audit record.
- */
 /** The admins' lists of changes waiting for a new decision, named as their Home tab names them. */
 export const ADMIN_LIST = { unfinished: 'list of changes that did not finish', failed: 'list of changes that failed' } as const;
 
@@ -92,6 +88,12 @@ export const onAdminsList = (list: keyof typeof ADMIN_LIST): string => `It is on
 /** To a person whose request still waits for a decision: how to take it back (Approvals.withdraw). */
 export const TAKE_IT_BACK = "To take it back, use *Withdraw request* in Latchkey's direct message about it, or on your Home tab.";
 
+/**
+ * Every failure in words a person at 8 am can act on: what happened and what to do next.
+ * No error codes, stack traces or AWS jargon; the reference lets IT find the audit record.
+ * `reader`: an admin reading of someone's failure (the admins' message, their review) reads the
+ * directory by its own name; its person, by theirs for it (SubjectWords' `service`).
+ */
 export function failureMessage(
   failure: {
     readonly code: FailureCode;
@@ -124,8 +126,9 @@ export function failureMessage(
     readonly widespread?: true;
   },
   words: SubjectWords,
+  reader: Reader = 'person',
 ): FailureMessage {
-  const dir = words.directory;
+  const dir = directoryFor(words, reader);
   const email = failure.email ? `*${escapeMrkdwn(failure.email)}*` : 'your Slack email';
   const again = `Run \`${words.command}\` again`;
   // A push's failure (VERIFY_*) carries its verifier's reason, never a key of the credential's: a
@@ -403,13 +406,14 @@ export function lostFactorLine(app: string, command: string, first?: string): st
 
 /**
  * A stored failure's headline (an audit record's, a pending request's): its words, or, for a code
- * a past version wrote and this one no longer lists, the code as written.
+ * a past version wrote and this one no longer lists, the code as written. `reader`: as failureMessage's.
  */
 export function recordedFailureHeadline(
   failure: { readonly code: string; readonly reason?: string; readonly verifierApp?: string; readonly verifierService?: string },
   words: SubjectWords,
+  reader: Reader = 'person',
 ): string {
   // Said of then, not now: the request that was open may have been decided since.
   if (failure.code === 'REQUEST_OPEN' || failure.code === 'LICENSE_REQUEST_OPEN') return `Another ${words.request} request of yours was open.`;
-  return isFailureCode(failure.code) ? failureMessage({ ...failure, code: failure.code }, words).headline : `Recorded as ${recordedCode(failure.code)}.`;
+  return isFailureCode(failure.code) ? failureMessage({ ...failure, code: failure.code }, words, reader).headline : `Recorded as ${recordedCode(failure.code)}.`;
 }

@@ -26,7 +26,7 @@ import { withdrawButton } from './approval-withdraw';
 import { revokeButton } from './approval-revoke';
 import { approvalStatusLine, decisionOf } from './approval-status';
 import { wordsOf, type ApprovalKindWords, type ApprovalWords } from './approval-words';
-import { capitalized, lineStart, type LicenseVocabulary, type SubjectWords } from './words';
+import { capitalized, directoryFor, lineStart, type LicenseVocabulary, type SubjectWords } from './words';
 
 const HOME_RESET_ACTION_PREFIX = 'home_reset_';
 export const HOME_LICENSE_ACTION_ID = 'home_request_license';
@@ -181,7 +181,7 @@ function activityLine(a: Activity, words: HomeWords, guest?: true): string {
   // The person's own line: an approval that waits for them says so to them.
   // A guest's approval, of a kind its requester finishes: never "yours to finish" (their Finish is refused), but where its line says why.
   const approved = words.actions[a.action]?.approved && (guest ? `:warning: Approved, but a guest account cannot finish it: see ${words.approvals.ownHeading}` : words.actions[a.action]!.approved!(true));
-  const state = lost?.state ?? activityState(a, why, approved, { own: true, applied: words.actions[a.action]?.applied, ...(subject && { directory: subject.directory }) });
+  const state = lost?.state ?? activityState(a, why, approved, { own: true, applied: words.actions[a.action]?.applied, ...(subject && { directory: directoryFor(subject, 'person') }) });
   // Whose revoke their click told of, or could not (saying it as the audit search does, to them).
   const followedUp = a.followUpsFailed ? followUpsFailed(a, a.followUpsFailed, { own: true }) : revokeFollowedUp(a, { own: true });
   // Their Finish shares its request's reference and has a line of its own: said to be that request's, never read as a second one.

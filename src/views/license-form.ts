@@ -8,7 +8,7 @@ import { failedChangeApplied, outcomeUnknownCheck } from './approval-status';
 import { failureMessage, onAdminsList, recordedFailureHeadline, TAKE_IT_BACK } from './failure-message';
 import { licenseKindWords } from './license-kind';
 import { LICENSE_FIELD_ERRORS } from './license-words';
-import { capitalized, type LicenseVocabulary } from './words';
+import { capitalized, directoryFor, type LicenseVocabulary } from './words';
 
 /** The requester's side of /request-license: the form, and what follows it. */
 export const LICENSE_FORM = {
@@ -96,7 +96,7 @@ export function openRequestView({ request, stands }: OpenLicenseRequest, vocabul
       context(TAKE_IT_BACK),
     ],
     applying: () => [
-      section(`:hourglass_flowing_sand: ${by} approved ${called}, and Latchkey is making the change in ${words.directory} now.`),
+      section(`:hourglass_flowing_sand: ${by} approved ${called}, and Latchkey is making the change in ${directoryFor(words, 'person')} now.`),
       section('You will get a direct message when it is done, and can ask again after that.'),
     ],
     // Its applying died midway: it never settles by itself, and only an admin's new decision moves
@@ -111,7 +111,7 @@ export function openRequestView({ request, stands }: OpenLicenseRequest, vocabul
     ],
     // The same, but the record showed its applying never began (as the first read past the bound found it: a Home tab's, or this command's own): nothing was sent.
     never_applied: () => [
-      section(`:warning: ${by} approved ${called}, but it was never applied: Latchkey has no record of applying it, so nothing was sent to ${words.directory} and your ${words.what} was not changed.`),
+      section(`:warning: ${by} approved ${called}, but it was never applied: Latchkey has no record of applying it, so nothing was sent to ${directoryFor(words, 'person')} and your ${words.what} was not changed.`),
       section(
         `${onAdminsList('unfinished')}: an admin can approve it again, to make the change now, or close it. ` +
           `You will get a direct message when it is made or closed. If nobody decides it by ${until}, you can ask again after that.`,

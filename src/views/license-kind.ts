@@ -5,7 +5,7 @@ import { accountGoneReview, deniedNext, failedChangeApplied, outcomeUnknownCheck
 import { recordedFailureHeadline } from './failure-message';
 import { context, escapeMrkdwn, quoted, section } from './blocks';
 import { pronounOf, stepTitles, type ApprovalKindWords, type Whose } from './approval-words';
-import { capitalized, type LicenseVocabulary } from './words';
+import { capitalized, directoryFor, type LicenseVocabulary } from './words';
 
 const fromOf = (r: PendingRequest) => r.detail.from ?? '?';
 const toOf = (r: PendingRequest) => r.detail.to ?? '?';
@@ -29,7 +29,7 @@ export function licenseKindWords({ words }: LicenseVocabulary): ApprovalKindWord
         ? accountGoneReview(words, `Latchkey would ask ${words.directory} to change the license of their ${words.account}, which it no longer has, and nothing would change`)
         : licenseDetails(r, d, words.account),
     applied: (r) => `now has *${toOf(r)}*`,
-    approvedStatus: () => `; applying in ${words.directory}…`,
+    approvedStatus: (_r, own) => `; applying in ${directoryFor(words, own ? 'person' : 'admin')}…`,
     notice: (r, occasion) => licenseNotice(r, words, occasion),
   };
 }

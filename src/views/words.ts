@@ -21,8 +21,17 @@ export interface SubjectWords {
   readonly request: string;
   /** The submit button, at most 24 characters: "Reset PIN". */
   readonly button: string;
-  /** The directory, as people know it: "Amazon Chime". */
+  /**
+   * The directory by its own name, as its admins know it (their review and lists, the audit
+   * search, the doctor): "Amazon Chime", "Microsoft Entra ID".
+   */
   readonly directory: string;
+  /**
+   * The directory as the person whose account it is knows it, where it is not `directory`: what
+   * they read when it fails them ("Microsoft 365 is not answering right now"), never its admins'
+   * name for it. Absent: `directory`, one name for every reader.
+   */
+  readonly service?: string;
   /** The person's account there, as they call it: "Amazon Chime account", "mailbox", "Okta account". */
   readonly account: string;
   /**
@@ -58,6 +67,14 @@ export interface SubjectWords {
    * admin's lists show.
    */
   readonly refusals?: Readonly<Record<string, RefusalWords>>;
+}
+
+/** Who reads a credential's words: the person whose account it is, or an admin (their views, the audit search). */
+export type Reader = 'person' | 'admin';
+
+/** The directory as `reader` names it: the person by its `service`, where the credential gives one. */
+export function directoryFor(words: Pick<SubjectWords, 'directory' | 'service'>, reader: Reader): string {
+  return reader === 'person' ? (words.service ?? words.directory) : words.directory;
 }
 
 /** A change that is not a reset, in words: "unlock", "unlocking", "unlocks", "unlocked". */

@@ -729,7 +729,8 @@ describe('the approval policy: an approval that expires unfinished, told once', 
 
 describe('the approval policy: a finish whose change fails', () => {
   // The mail password is not the registry's first credential: its words must be its own, not the PIN's.
-  const h = useHarness({ env: { RESET_POLICY: 'pin=approval,password=approval' } });
+  const h = useHarness({ env: { RESET_POLICY: 'pin=approval,password=approval,entra_password=approval' } });
+  const entra = () => h.standIns.get('entra_password') as EntraSimulator;
 
   it("says what happened in that credential's words and that asking again is what is left, and asking again works at once", async () => {
     const opened = await h.open('/reset-password', 'UCARL');
@@ -775,6 +776,26 @@ describe('the approval policy: a finish whose change fails', () => {
     const shown = JSON.stringify(submitted.json?.view ?? (await h.viewUpdate(again.viewId, 2)));
     expect(shown).toContain("needs an admin's approval");
     expect(shown).not.toContain('already have');
+  });
+
+  it("Microsoft's failure in each reader's name for it: its requester reads of Microsoft 365 (modal, DM, Home tab), never of Entra; the admins' message names the directory, Microsoft Entra ID", async () => {
+    const { request, finish } = await approved(h, 'UANN', undefined, '/reset-entra-password');
+    entra().failNext('SetPassword', { status: 503, code: 'serviceNotAvailable', message: 'Service unavailable' });
+    const failed = await finishing(h, 'UANN', finish);
+    const modal = JSON.stringify(failed.view);
+    expect(modal).toContain('Microsoft 365 is not answering right now. Nothing was changed.');
+    expect(modal).not.toContain('Entra');
+    const dm = await h.slack.waitForCall('chat.update', (c) => c.args.channel === finish.message.channel && c.args.ts === finish.message.ts);
+    expect(dm.args.text).toMatch(/^Your approved Microsoft password reset request could not be finished at <!date.*>: Microsoft 365 is not answering right now\. Nothing was changed\.$/);
+    expect(JSON.stringify(dm.args)).not.toContain('Entra');
+    // Their own Home tab (their request's line, their activity): the same name.
+    const { home } = await h.openHome('UANN');
+    expect(JSON.stringify(home)).toContain('Microsoft 365 is not answering right now.');
+    expect(JSON.stringify(home)).not.toContain('Entra');
+
+    const update = await h.slack.waitForCall('chat.update', (c) => c.args.ts === request.message.ts && JSON.stringify(c.args).includes('was not applied'));
+    expect(JSON.stringify(update.args.blocks)).toContain('Microsoft Entra ID is not answering right now.');
+    expect(JSON.stringify(update.args.blocks)).not.toContain('Microsoft 365 is not answering');
   });
 });
 

@@ -312,7 +312,7 @@ describe('/reset-entra-password', () => {
   it('throttled past the person\'s patience: "busy, try again", and nothing changes', async () => {
     entra().failNext('ListUsers', 'throttled', 5);
     const { view } = await h.open(COMMAND, 'UMAX');
-    expect(JSON.stringify(view)).toContain('Microsoft Entra ID is busy and asked Latchkey to slow down. Nothing was changed.');
+    expect(JSON.stringify(view)).toContain('Microsoft 365 is busy and asked Latchkey to slow down. Nothing was changed.');
     expect(changes()).toEqual([]);
   });
 
@@ -354,7 +354,7 @@ describe('/reset-entra-password', () => {
   describe("Graph refusing the password alike for several different people (as it refuses everyone's to an app that lost its role)", () => {
     const alertLines = (from: number) => h.logs.slice(from).join('').split('\n').filter((line) => line.includes('"alert":true'));
     const ONE = 'Microsoft would not let Latchkey reset your password.';
-    const SETUP = "Microsoft Entra ID is refusing Latchkey's resets for several people, not only you: most likely a problem with Latchkey's setup, not with your account. Nothing was changed.";
+    const SETUP = "Microsoft 365 is refusing Latchkey's resets for several people, not only you: most likely a problem with Latchkey's setup, not with your account. Nothing was changed.";
     /** What the person was told: one person's refusal, or several people's (likely the setup, an admin alerted). */
     const refused = async (userId: string): Promise<'one' | 'setup'> => {
       const { final } = await h.reset(COMMAND, userId);
@@ -410,10 +410,12 @@ describe('/reset-entra-password', () => {
     expect(changes()).toEqual([]);
   });
 
-  it('a 503 from Graph (it did not take the request on) is "not answering, nothing was changed", and is audited', async () => {
+  it('a 503 from Graph (it did not take the request on) is "not answering, nothing was changed", in the name the person knows (Microsoft 365), and is audited; the audit search names the directory, Microsoft Entra ID', async () => {
     const { final } = await h.reset(COMMAND, 'UMAX', { beforeSubmit: () => entra().failNext('SetPassword', { status: 503, code: 'serviceNotAvailable', message: 'Service unavailable' }) });
-    expect(JSON.stringify(final)).toContain('Microsoft Entra ID is not answering right now. Nothing was changed.');
-    await h.waitForAudit('UMAX', (r) => r.phase === 'outcome' && r.errorCode === 'DIRECTORY_UNAVAILABLE');
+    expect(JSON.stringify(final)).toContain('Microsoft 365 is not answering right now. Nothing was changed.');
+    expect(JSON.stringify(final)).not.toContain('Entra');
+    const [outcome] = (await h.waitForAudit('UMAX', (r) => r.phase === 'outcome' && r.errorCode === 'DIRECTORY_UNAVAILABLE')).filter((r) => r.errorCode === 'DIRECTORY_UNAVAILABLE');
+    expect(await h.lookUpReference('UADA', outcome!.requestId)).toEqual([expect.stringContaining('Microsoft Entra ID user `e-max`')]);
   });
 
   it.each([
@@ -427,7 +429,7 @@ describe('/reset-entra-password', () => {
       standIn: entra(),
       operation: 'SetPassword',
       fail: () => entra().failNext('SetPassword', { status, code, message }),
-      told: 'Microsoft Entra ID did not confirm the reset, so Latchkey cannot tell whether your Microsoft 365 password was reset.',
+      told: 'Microsoft 365 did not confirm the reset, so Latchkey cannot tell whether your Microsoft 365 password was reset.',
     });
   });
 
@@ -451,7 +453,7 @@ describe('/reset-entra-password', () => {
     // The 401 (not recorded by Graph's stand-in), a fresh token, the refused password: 7.5 s, and another 7 s would end past the 14 s.
     expect(entra().callsTo('SetPassword')).toHaveLength(1);
     expect(entra().passwordOf('e-max')).toBe(before);
-    expect(JSON.stringify(final)).toContain('Microsoft Entra ID is not answering right now. Nothing was changed.');
+    expect(JSON.stringify(final)).toContain('Microsoft 365 is not answering right now. Nothing was changed.');
     await h.waitForAudit('UMAX', (r) => r.action === 'reset_entra_password' && r.phase === 'outcome' && r.errorCode === 'DIRECTORY_UNAVAILABLE');
   }, 30_000);
 
@@ -496,15 +498,15 @@ describe('/reset-entra-password', () => {
     ]);
   });
 
-  it('no answer within the request timeout to the lookup, before any change: Microsoft Entra ID is "not answering", and nothing was changed', async () => {
+  it('no answer within the request timeout to the lookup, before any change: Microsoft 365 is "not answering", and nothing was changed', async () => {
     const release = entra().hold(['ListUsers']);
     const { view } = await h.open(COMMAND, 'UMAX', { timeoutMs: 10_000 }).finally(release);
-    expect(JSON.stringify(view)).toContain('Microsoft Entra ID is not answering right now. Nothing was changed.');
+    expect(JSON.stringify(view)).toContain('Microsoft 365 is not answering right now. Nothing was changed.');
     expect(changes()).toEqual([]);
   }, 15_000);
 
   it('the password set not answered within the request timeout: Entra may have set it, so the person is never told nothing was changed', async () => {
-    await expectUnansweredChange(h, { command: COMMAND, userId: 'UMAX', standIn: entra(), operation: 'SetPassword', told: 'Microsoft Entra ID did not confirm the reset, so Latchkey cannot tell whether your Microsoft 365 password was reset.' });
+    await expectUnansweredChange(h, { command: COMMAND, userId: 'UMAX', standIn: entra(), operation: 'SetPassword', told: 'Microsoft 365 did not confirm the reset, so Latchkey cannot tell whether your Microsoft 365 password was reset.' });
   }, 30_000);
 
   it('a client secret rotated in Entra: the token is refused (invalid_client), Latchkey says it is misconfigured and alerts, and never logs either secret', async () => {

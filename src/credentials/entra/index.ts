@@ -45,9 +45,11 @@ async function entraDirectory(settings: EntraSettings, context: AdapterContext) 
  * Microsoft Entra ID (Azure AD): the Microsoft 365 sign-in password (/reset-entra-password). The
  * person gets a temporary password, chooses a new one at their next sign-in, and is signed out of
  * every session. One name per reader: the person knows it as their *Microsoft 365 password* (and
- * account), never "Microsoft account", which is Microsoft's name for a personal one; admins read
- * the directory's own name, Microsoft Entra ID (`directory`, the labels). Only the two 24-character
- * names (the modal's title, the request's name) shorten it to "Microsoft password".
+ * account), never "Microsoft account", which is Microsoft's name for a personal one, and of
+ * Microsoft 365 where the directory fails them (`service`: "Microsoft 365 is not answering right
+ * now"); admins read the directory's own name, Microsoft Entra ID (`directory`, the labels), in
+ * their views, the audit search and the doctor. Only the two 24-character names (the modal's
+ * title, the request's name) shorten it to "Microsoft password".
  */
 export const entra: Credential<EntraSettings> = {
   id: 'entra_password',
@@ -60,6 +62,7 @@ export const entra: Credential<EntraSettings> = {
     request: 'Microsoft password reset',
     button: 'Reset password',
     directory: 'Microsoft Entra ID',
+    service: 'Microsoft 365',
     account: 'Microsoft 365 account',
     consequences:
       "Your *Microsoft 365 password* will be replaced by a temporary one. You'll choose a new password " +
