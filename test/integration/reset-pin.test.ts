@@ -62,9 +62,23 @@ describe('/reset-pin', () => {
   });
 
   it('acknowledges the command at once and opens the modal with the trigger', async () => {
-    const { ack } = await h.open('/reset-pin', 'UANN');
-    expect(ack.body).toBe('');
-    expect(ack.ms).toBeLessThan(3000);
+    // "At once": acknowledged before the modal's views.open, held at Slack, ended: an acknowledgement
+    // that waited for the command's work would come only once the client gave that call up. By
+    // their places (nextPlace), not the milliseconds the answer took, which a loaded machine stretches.
+    const triggerId = h.slack.newTriggerId();
+    const opening = () => h.slack.held.filter((c) => c.method === 'views.open' && c.args.trigger_id === triggerId);
+    const release = h.slack.hold('views.open', (args) => args.trigger_id === triggerId);
+    try {
+      const ack = await answeredAt(h.command('/reset-pin', 'UANN', { triggerId }));
+      expect(ack).toMatchObject({ status: 200, body: '' });
+      await until('views.open to reach Slack', () => opening().length > 0);
+      expect(opening()).toHaveLength(1);
+      expect(opening()[0]!.givenUp ?? Infinity).toBeGreaterThan(ack.place);
+      expect(h.slack.callsTo('views.open')).toEqual([]);
+    } finally {
+      release();
+    }
+    await h.slack.waitForCall('views.open', (c) => c.args.trigger_id === triggerId);
     expect(h.slack.callsTo('views.open')).toHaveLength(1);
   });
 
