@@ -242,6 +242,9 @@ const CORE = {
       .pipe(z.string().regex(/^T[A-Z0-9]{2,}$/, 'must be a Slack workspace ID such as T0123ABCD')),
   ),
   SLACK_ENTERPRISE_ID: z.string().regex(/^E[A-Z0-9]{2,}$/, 'must be an Enterprise Grid org ID such as E0123ABCD').optional(),
+  // Slack marks some members who joined through SSO as unconfirmed (getsentry/eng-pipes#142); where
+  // only the company's identity provider signs people in, it verified the address. Off by default.
+  SLACK_EMAILS_VERIFIED_BY_SSO: flag.default(false),
   // The bot's own IDs (auth.test's bot_id and user_id): with both, Lambda makes no auth.test call; one alone is a problem (botIdProblems).
   SLACK_BOT_ID: z.string().regex(/^B[A-Z0-9]{2,}$/, "must be the bot's ID such as B0123ABCD (auth.test's bot_id)").optional(),
   SLACK_BOT_USER_ID: z.string().regex(/^[UW][A-Z0-9]{2,}$/, "must be the bot's user ID such as U0123ABCD (auth.test's user_id)").optional(),
@@ -972,7 +975,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, dotEnv: { cutInDotEnv?: reado
         appToken: e.SLACK_APP_TOKEN,
         apiUrl: e.SLACK_API_URL,
         apiRetries: e.SLACK_API_RETRIES,
-        workspace: { teamId: e.SLACK_TEAM_ID, ...(e.SLACK_ENTERPRISE_ID && { enterpriseId: e.SLACK_ENTERPRISE_ID }) },
+        workspace: { teamId: e.SLACK_TEAM_ID, ...(e.SLACK_ENTERPRISE_ID && { enterpriseId: e.SLACK_ENTERPRISE_ID }), emailsVerifiedBySso: e.SLACK_EMAILS_VERIFIED_BY_SSO },
         ...(e.SLACK_BOT_ID && e.SLACK_BOT_USER_ID && { bot: { botId: e.SLACK_BOT_ID, botUserId: e.SLACK_BOT_USER_ID } }),
       },
       credentials,

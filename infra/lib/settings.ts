@@ -73,6 +73,7 @@ export const DEFAULT_RESERVED_CONCURRENCY = 100;
 const CORE_VARIABLES: Readonly<Record<string, string>> = {
   slackTeamId: 'SLACK_TEAM_ID',
   slackEnterpriseId: 'SLACK_ENTERPRISE_ID',
+  slackEmailsVerifiedBySso: 'SLACK_EMAILS_VERIFIED_BY_SSO',
   slackBotId: 'SLACK_BOT_ID',
   slackBotUserId: 'SLACK_BOT_USER_ID',
   approvalsChannelId: 'APPROVALS_CHANNEL_ID',
@@ -192,7 +193,8 @@ export function settingsFromContext(get: (key: ContextKey) => unknown, given: It
     const raw = get(key);
     if (raw === undefined || raw === null) return undefined;
     if (Array.isArray(raw)) return raw.map((v) => String(v).trim()).join(',');
-    if (typeof raw !== 'string' && typeof raw !== 'number') {
+    // A boolean from cdk.json ("slackEmailsVerifiedBySso": true) is read as its text, as the app reads a flag.
+    if (typeof raw !== 'string' && typeof raw !== 'number' && typeof raw !== 'boolean') {
       problems.push(`${key}: must be a string`);
       return undefined;
     }

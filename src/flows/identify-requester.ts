@@ -6,7 +6,8 @@ type VerifiedMember = SlackMember & { readonly email: string };
 
 /**
  * Self-service is for full, active members of our own workspace (or org), known by an email Slack
- * has not said is unconfirmed (its is_email_confirmed). Guests, bots, deactivated accounts and people from other workspaces (Slack Connect) are
+ * has not said is unconfirmed (its is_email_confirmed), or, where the workspace signs in only
+ * through SSO (`emailsVerifiedBySso`), by the identity provider's email. Guests, bots, deactivated accounts and people from other workspaces (Slack Connect) are
  * turned away: their Slack email says nothing we can trust about a mailbox or a PIN.
  */
 export async function identifyRequester(
@@ -28,7 +29,8 @@ export async function identifyRequester(
   }
   if (!member.email) throw new LatchkeyFailure('SLACK_USER_NO_EMAIL');
   // An address its owner never confirmed may be someone else's: mapped, it would be their account.
-  // Only Slack's explicit false refuses, since Slack does not document when it is false.
-  if (member.emailConfirmed === false) throw new LatchkeyFailure('SLACK_EMAIL_UNCONFIRMED');
+  // Only Slack's explicit false refuses, since Slack does not document when it is false. Under SSO
+  // Slack says false of some who joined that way, whose address the identity provider verified.
+  if (member.emailConfirmed === false && workspace.emailsVerifiedBySso !== true) throw new LatchkeyFailure('SLACK_EMAIL_UNCONFIRMED');
   return { ...member, email: member.email };
 }

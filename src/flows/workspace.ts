@@ -8,6 +8,12 @@ import type { Requester } from './ports';
 export interface Workspace {
   readonly teamId: string;
   readonly enterpriseId?: string;
+  /**
+   * Its members sign in to Slack only through the company's SSO (SLACK_EMAILS_VERIFIED_BY_SSO), so
+   * their profile email is the identity provider's, verified there, and Slack's is_email_confirmed,
+   * false for some who joined that way, is not read. Unset: it is read.
+   */
+  readonly emailsVerifiedBySso?: boolean;
 }
 
 /** The signed request comes from our workspace, or from a workspace of our org. */

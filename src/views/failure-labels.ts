@@ -3,6 +3,13 @@ import { escapeMrkdwn } from './blocks';
 import type { SubjectWords } from './words';
 
 /**
+ * Slack calls some members who joined through SSO unconfirmed, and they have no email to confirm
+ * it with: where the workspace requires SSO, the setting is the fix, so the admin reading the
+ * refusal (audit search, Home tab, the doctor's person check) is told it.
+ */
+const SSO_HINT = 'if your workspace requires SSO to sign in, set `SLACK_EMAILS_VERIFIED_BY_SSO=true`';
+
+/**
  * Each failure in a few words, for the admin's counts and lists (the person who met it was told
  * in full, by failure-message.ts). A record keyed by every code, so a new code needs its words.
  */
@@ -13,7 +20,7 @@ const LABELS: Record<FailureCode, string> = {
   SLACK_USER_IS_BOT: 'a bot',
   SLACK_USER_IS_GUEST: 'a guest',
   SLACK_USER_NO_EMAIL: 'no email in Slack',
-  SLACK_EMAIL_UNCONFIRMED: 'email not confirmed in Slack',
+  SLACK_EMAIL_UNCONFIRMED: `email not confirmed in Slack; ${SSO_HINT}`,
   SLACK_UNAVAILABLE: 'Slack unavailable',
   SLACK_MISCONFIGURED: 'Slack misconfigured',
   DIRECTORY_USER_NOT_FOUND: 'no directory account',
@@ -180,7 +187,7 @@ const REASONS_NAMED = 3;
 export function countedRefusals(code: string, count: number, reasons: readonly { readonly words?: Pick<SubjectWords, 'refusals'>; readonly reason: string }[] = []): string {
   const labels = [...new Set(reasons.map((r) => r.words?.refusals?.[r.reason]?.label ?? unworded(r.reason)))];
   const [one, many] = isFailureCode(code) ? COUNTED[code] : [`refusal coded ${recordedCode(code)}`, `refusals coded ${recordedCode(code)}`];
-  const counted = `${count} ${count === 1 ? one : many}`;
+  const counted = `${count} ${count === 1 ? one : many}${code === 'SLACK_EMAIL_UNCONFIRMED' ? ` (${SSO_HINT})` : ''}`;
   if (code !== 'DIRECTORY_USER_REFUSED' || labels.length === 0) return counted;
   const more = labels.length - REASONS_NAMED;
   return `${counted} (${labels.slice(0, REASONS_NAMED).join('; ')}${more > 0 ? `; ${more} other ${more === 1 ? 'reason' : 'reasons'}` : ''})`;

@@ -202,7 +202,8 @@ export function failureMessage(
     },
     SLACK_EMAIL_UNCONFIRMED: {
       headline: `Slack has not confirmed the email address on your profile, so Latchkey cannot use it to find your ${words.account}. Nothing was changed.`,
-      next: `Confirm it in Slack: open the confirmation email Slack sent you (or ask a Slack admin to confirm it), then run \`${words.command}\` again.`,
+      // Slack says this of some who joined through SSO, who have no such email: IT can set SLACK_EMAILS_VERIFIED_BY_SSO.
+      next: `Confirm it in Slack (open the confirmation email Slack sent you), then run \`${words.command}\` again. If you sign in to Slack with your company's single sign-on, ask your IT team instead.`,
     },
     SLACK_UNAVAILABLE: {
       headline: 'Slack did not answer Latchkey just now. Nothing was changed.',

@@ -117,6 +117,14 @@ describe('deploy settings from CDK context', () => {
     expect(read({ chimeAccountId: CHIME_ACCOUNT, slackTeamId: 'T0LATCHKEY', slackEnterpriseId: 'E0ORG1' }).environment).toMatchObject({ SLACK_ENTERPRISE_ID: 'E0ORG1' });
   });
 
+  test('slackEmailsVerifiedBySso reaches the function as SLACK_EMAILS_VERIFIED_BY_SSO, as -c text or a cdk.json boolean, and a bad value is the app\'s problem', () => {
+    const base = { chimeAccountId: CHIME_ACCOUNT, slackTeamId: 'T0LATCHKEY' };
+    expect(read({ ...base, slackEmailsVerifiedBySso: 'true' }).environment).toMatchObject({ SLACK_EMAILS_VERIFIED_BY_SSO: 'true' });
+    // Before: a boolean in cdk.json's context was "slackEmailsVerifiedBySso: must be a string".
+    expect(read({ ...base, slackEmailsVerifiedBySso: true }).environment).toMatchObject({ SLACK_EMAILS_VERIFIED_BY_SSO: 'true' });
+    expect(problems({ ...base, slackEmailsVerifiedBySso: 'sso' })).toEqual([expect.stringMatching(/^slackEmailsVerifiedBySso: must be true or false/)]);
+  });
+
   test('license requests need admins and a directory with licenses, as the app does', () => {
     expect(problems({ workmailOrganizationId: WORKMAIL_ORG, approvalsChannelId: 'C0APPROVALS', slackTeamId: 'T0LATCHKEY' })).toEqual([
       expect.stringContaining('an approvals channel needs admins to decide its requests: set adminUserIds'),

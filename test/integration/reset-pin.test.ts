@@ -1,11 +1,21 @@
 import { ANSWER_HOLD_MS } from '../../src/slack/held-answer';
-import { answeredAt, attemptWriteOf, isProgress, SIGNING_SECRET, slackUser, useHarness, secretIn, TEAM } from '../support/harness';
+import { answeredAt, attemptWriteOf, type Harness, isProgress, SIGNING_SECRET, slackUser, useHarness, secretIn, TEAM } from '../support/harness';
 import { until } from '../support/until';
 
 /**
  * /reset-pin end to end: the real Bolt app over HTTP, signed like Slack, talking to the Slack
  * Web API fake, the Chime REST-JSON simulator and dynalite through the real SDK clients.
  */
+// An account showing Bob's address, which Slack says its owner never confirmed (sec-s55 S2), must not reach Bob's PIN.
+async function openAsClaimant(h: Harness, confirmed: boolean | undefined) {
+  h.slack.users.set('UCLAIM', slackUser('UCLAIM', 'bob@example.com', { is_email_confirmed: confirmed }));
+  try {
+    return (await h.open('/reset-pin', 'UCLAIM')).view;
+  } finally {
+    h.slack.users.delete('UCLAIM');
+  }
+}
+
 describe('/reset-pin', () => {
   const h = useHarness({}, (x) => {
     x.slack.clear();
@@ -99,22 +109,14 @@ describe('/reset-pin', () => {
     await h.waitForAudit(userId, (r) => r.phase === 'refused');
   });
 
-  // An account showing Bob's address, which Slack says its owner never confirmed (sec-s55 S2), must not reach Bob's PIN.
-  const openAsClaimant = async (confirmed: boolean | undefined) => {
-    h.slack.users.set('UCLAIM', slackUser('UCLAIM', 'bob@example.com', { is_email_confirmed: confirmed }));
-    try {
-      return (await h.open('/reset-pin', 'UCLAIM')).view;
-    } finally {
-      h.slack.users.delete('UCLAIM');
-    }
-  };
-
   it("refuses a member whose email Slack has not confirmed, says how to confirm it, and never asks the directory", async () => {
-    const view = await openAsClaimant(false);
+    const view = await openAsClaimant(h, false);
     expect(view.submit).toBeUndefined();
     const text = JSON.stringify(view.blocks);
     expect(text).toContain('Slack has not confirmed the email address on your profile');
     expect(text).toContain('confirmation email Slack sent you');
+    // Someone who joined through SSO cannot confirm it so: they are sent to IT, who can set SLACK_EMAILS_VERIFIED_BY_SSO.
+    expect(text).toContain("single sign-on, ask your IT team");
     expect(text).not.toContain('alerted');
     const [refused] = await h.waitForAudit('UCLAIM', (r) => r.phase === 'refused');
     expect(refused).toMatchObject({ phase: 'refused', errorCode: 'SLACK_EMAIL_UNCONFIRMED' });
@@ -126,7 +128,7 @@ describe('/reset-pin', () => {
     ['true', true],
     ['absent (Slack does not document when it is false)', undefined],
   ])('a member whose is_email_confirmed is %s is served, as before', async (_what, confirmed) => {
-    expect((await openAsClaimant(confirmed)).submit.text).toBe('Reset PIN');
+    expect((await openAsClaimant(h, confirmed)).submit.text).toBe('Reset PIN');
   });
 
   it('refuses a request signed for another workspace', async () => {
@@ -514,5 +516,20 @@ describe('/reset-pin, with SLACK_SIGNING_SECRET set with a carriage return after
     const { view } = await h.open('/reset-pin', 'UANN');
     expect(JSON.stringify(view.blocks)).toContain('Your *Amazon Chime personal meeting PIN* will be replaced');
     expect(view.submit).toBeDefined();
+  });
+});
+
+// Slack marks some members who joined through SSO as unconfirmed (getsentry/eng-pipes#142): where the
+// workspace requires SSO, the identity provider verified the address, and the flag is not read.
+describe('/reset-pin, with SLACK_EMAILS_VERIFIED_BY_SSO=true', () => {
+  const h = useHarness({ env: { SLACK_EMAILS_VERIFIED_BY_SSO: 'true' } }, (x) => {
+    x.slack.clear();
+    x.chime.clear();
+  });
+
+  it('serves a member whose email Slack calls unconfirmed, matched to the directory user of that address', async () => {
+    const view = await openAsClaimant(h, false);
+    expect(view.submit.text).toBe('Reset PIN');
+    expect(JSON.stringify(view.blocks)).not.toContain('Slack has not confirmed');
   });
 });

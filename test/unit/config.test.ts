@@ -715,6 +715,18 @@ describe('loadConfig', () => {
   it.each(['true', '1', 'yes'])('reads DYNAMODB_CREATE_TABLES=%s as true', (v) => {
     expect(loadConfig({ ...VALID, DYNAMODB_CREATE_TABLES: v })).toMatchObject({ ok: true, config: { createTables: true } });
   });
+
+  it("reads Slack's email-confirmed flag unless SLACK_EMAILS_VERIFIED_BY_SSO=true says the workspace signs in only through SSO", () => {
+    expect(loadConfig(VALID)).toMatchObject({ ok: true, config: { slack: { workspace: { emailsVerifiedBySso: false } } } });
+    expect(loadConfig({ ...VALID, SLACK_EMAILS_VERIFIED_BY_SSO: 'true' })).toMatchObject({ ok: true, config: { slack: { workspace: { emailsVerifiedBySso: true } } } });
+  });
+
+  it('refuses SLACK_EMAILS_VERIFIED_BY_SSO that is not true or false, saying so by name', () => {
+    expect(loadConfig({ ...VALID, SLACK_EMAILS_VERIFIED_BY_SSO: 'sso' })).toMatchObject({
+      ok: false,
+      problems: ['SLACK_EMAILS_VERIFIED_BY_SSO: must be true or false'],
+    });
+  });
 });
 
 describe('the start with nothing set', () => {

@@ -201,6 +201,12 @@ describe('one spelling', () => {
     expect(failureLabel('DIRECTORY_USER_REFUSED')).not.toMatch(/refused/i);
   });
 
+  it('a refusal for an email Slack calls unconfirmed tells the admin of the setting for a workspace that requires SSO, wherever they read it', () => {
+    // Slack calls some who joined through SSO unconfirmed (getsentry/eng-pipes#142): the setting, not the person, fixes that.
+    expect(failureLabel('SLACK_EMAIL_UNCONFIRMED')).toBe('email not confirmed in Slack; if your workspace requires SSO to sign in, set `SLACK_EMAILS_VERIFIED_BY_SSO=true`');
+    expect(countedRefusals('SLACK_EMAIL_UNCONFIRMED', 2)).toBe('2 requests with emails not confirmed in Slack (if your workspace requires SSO to sign in, set `SLACK_EMAILS_VERIFIED_BY_SSO=true`)');
+  });
+
   it('no refusal reads the word twice after "Refused:": no label starts with it, and a verifier\'s refusals counted in Today never say it again', () => {
     // Before: 'refused by the verifier' (the audit search's "Refused: refused by the verifier: …"), and "Refused: 2 requests from people the verifier refuses".
     expect(FAILURE_CODES.map((code) => failureLabel(code)).filter((label) => /^refus/i.test(label))).toEqual([]);
