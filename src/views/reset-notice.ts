@@ -36,7 +36,16 @@ export function resetNotice(
   // to reset it again." read as an instruction), in the credential's own verb ("unlocked").
   // Not when the text above already says to run it again (the new secret could not be shown, or was
   // shown in a message here that may have been missed): once is enough.
-  const again = done.secretShown === false || done.secretShownAside ? '' : `If you need it ${verb} again, run \`${words.command}\`${approved ? ' to ask; an admin must approve it again' : ''}. `;
+  // A change with a secret names it too: a window closed in the moment its answer was already on its
+  // way loses that answer unsaid (Slack drops it), so this receipt is the one word left that the
+  // secret may never have been seen, and what to do then.
+  const run = `run \`${words.command}\``;
+  const again =
+    done.secretShown === false || done.secretShownAside
+      ? ''
+      : words.newSecret
+        ? `If you did not see your ${words.newSecret} (or need it ${verb} again), ${approved ? askAgain : `${run} again.`} `
+        : `If you need it ${verb} again, ${run}${approved ? ' to ask; an admin must approve it again' : ''}. `;
   return { text, blocks: [section(`:key: ${text}`), context(`${again}Reference: ${referenceWords(done.requestId)}`)] };
 }
 

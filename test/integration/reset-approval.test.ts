@@ -164,7 +164,7 @@ describe('the approval policy for a reset', () => {
     expect(dm.args.text).toMatch(/^Your Amazon Chime meeting PIN was reset at <!date\^\d+\^\{time\} on \{date_short\}\|[^>]+>\. If this wasn't you, contact IT\.$/);
     // It was shown in her window: no hedge about where it may have gone.
     expect(JSON.stringify(dm.args)).not.toContain('if that was closed');
-    expect(JSON.stringify(dm.args.blocks)).toContain('If you need it reset again, run `/reset-pin` to ask; an admin must approve it again.');
+    expect(JSON.stringify(dm.args.blocks)).toContain('If you did not see your new PIN (or need it reset again), run `/reset-pin` to ask again; an admin must approve it again.');
     await finishEnded(h, finish);
     const toAnn = h.slack.callsTo('chat.postMessage').filter((c) => c.args.channel === finish.message.channel);
     expect(toAnn.filter((c) => /was reset at|You finished/.test(String(c.args.text)))).toEqual([]);
@@ -1100,7 +1100,7 @@ describe("the approval policy: Finish clicked twice, Slack putting the second cl
       // Before: "Run `/reset-pin` again to get a new one.", as if running it gave a new one at once, not a new request.
       expect(receipt.args.text).toContain('but Latchkey could not show you the new one. Run `/reset-pin` to ask again; an admin must approve it again.');
       // Said once: not again in the line under it.
-      expect(JSON.stringify(receipt.args.blocks)).not.toContain('If you need it reset again');
+      expect(JSON.stringify(receipt.args.blocks)).not.toContain('If you did not see your new PIN');
       expect(JSON.stringify(receipt.args)).not.toMatch(/to get a new one|to reset it again\./);
       const reference = JSON.stringify(receipt.args.blocks).match(/Reference: `([^`]+)`/)![1]!;
       // A reviewer reading the audit sees that the PIN was changed and not shown to him.

@@ -261,8 +261,14 @@ describe('reset notice (DM)', () => {
       const words = resetWordsOf(credential);
       const verb = (words.change ?? { done: 'reset' }).done;
       const line = (approved: boolean) => JSON.stringify(resetNotice(done(credential), words, { approved }).blocks[1]);
-      expect(line(false)).toContain(`If you need it ${verb} again, run \`${credential.command}\`. Reference: \``);
-      expect(line(true)).toContain(`If you need it ${verb} again, run \`${credential.command}\` to ask; an admin must approve it again. Reference: \``);
+      // A change with a secret: the window may have closed in the moment its answer was on its way, which
+      // Slack drops unsaid, so the receipt is the only word that the secret may not have been seen.
+      const run = `run \`${credential.command}\``;
+      const [self, approved] = words.newSecret
+        ? [`If you did not see your ${words.newSecret} (or need it ${verb} again), ${run} again.`, `If you did not see your ${words.newSecret} (or need it ${verb} again), ${run} to ask again; an admin must approve it again.`]
+        : [`If you need it ${verb} again, ${run}.`, `If you need it ${verb} again, ${run} to ask; an admin must approve it again.`];
+      expect(line(false)).toContain(`${self} Reference: \``);
+      expect(line(true)).toContain(`${approved} Reference: \``);
       // Before: "Run `/reset-pin` to reset it again.", read after "If this wasn't you, contact IT." as an instruction.
       expect(line(false) + line(true)).not.toMatch(/"Run `/);
     }
@@ -279,7 +285,7 @@ describe('reset notice (DM)', () => {
       const approved = resetNotice({ ...done(chime), ...shown }, words, { approved: true });
       expect(approved.text).toContain(next);
       // Said once, in its text: not again in the line under it.
-      expect(JSON.stringify(approved.blocks)).not.toContain('If you need it reset again');
+      expect(JSON.stringify(approved.blocks)).not.toContain('If you did not see your new PIN');
       expect(JSON.stringify(approved)).not.toMatch(/to get a new one|reset it again\./);
       expect(resetNotice({ ...done(chime), ...shown }, words).text).toContain('again to get a new one.');
     }
