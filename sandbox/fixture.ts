@@ -34,6 +34,8 @@ const fixtureSchema = z
           about: z.string().default(''),
           email: z.email().optional(),
           guest: z.boolean().default(false),
+          // false: Slack's users.info says is_email_confirmed: false, as it does for some who joined through SSO.
+          emailConfirmed: z.boolean().default(true),
         }),
       )
       .min(1),
@@ -79,6 +81,7 @@ export function slackMembers(fixture: Fixture): FakeSlackUser[] {
     name: (p.email?.split('@')[0] ?? slug(p)).toLowerCase(),
     tz: 'UTC',
     ...(p.guest && { is_restricted: true }),
+    ...(!p.emailConfirmed && { is_email_confirmed: false }),
     profile: { email: p.email, real_name: p.name, display_name: p.name.split(' ')[0] },
   }));
 }

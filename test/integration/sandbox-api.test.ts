@@ -149,6 +149,14 @@ describe("the sandbox's API", () => {
     expect(okta.pushes()).toHaveLength(pushes);
   });
 
+  it("Hugo, whose email Slack calls unconfirmed, is refused at /reset-pin and told to confirm it in Slack or ask IT, so an admin can see that refusal", async () => {
+    const post = (path: string, body: object) =>
+      fetch(`${sandbox.url}api/${path}`, { method: 'POST', headers: { 'content-type': 'application/json', origin: sandbox.url.replace(/\/$/, '') }, body: JSON.stringify(body) });
+    await post('command', { user: 'UHUGO', channel: 'C0GENERAL01', text: '/reset-pin' });
+    const shown = await sandbox.slack.waitForCall('views.update', (c) => /Slack has not confirmed the email address on your profile/.test(JSON.stringify(c.args.view?.blocks ?? [])), 15_000);
+    expect(JSON.stringify(shown.args.view.blocks)).toContain("Confirm it in Slack (open the confirmation email Slack sent you), then run `/reset-pin` again. If you sign in to Slack with your company's single sign-on, ask your IT team instead.");
+  });
+
   it.each([
     ['entra_password', '/reset-entra-password', 'Microsoft Entra ID'],
     ['google_password', '/reset-google-password', 'Google Workspace'],

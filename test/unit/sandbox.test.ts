@@ -57,6 +57,7 @@ describe('the demo people', () => {
       if (!p.guest && !CHIME_DEMO.some((u) => u.PrimaryEmail === p.email)) expect(p.about).toMatch(/No Chime account/);
       if (!p.guest && !OKTA_DEMO.some((u) => u.email === p.email)) expect(p.about).toMatch(/no Okta account/i);
       if (p.guest) expect(p.about).toMatch(/guest/);
+      if (!p.emailConfirmed) expect(p.about).toMatch(/Slack calls (his|her|their) email unconfirmed/);
       // Admins decide resets under the approval policy too (the sandbox's mail, Microsoft and Google passwords): never "license requests" alone.
       if ([...fixture.admins.users, ...(fixture.admins.usergroup?.members ?? [])].includes(p.slack)) expect(p.about).toMatch(/^Reviews license and reset requests /);
     }
