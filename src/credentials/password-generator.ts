@@ -58,10 +58,10 @@ export const PASSWORD_SETTINGS: Readonly<Record<'PASSWORD_LENGTH' | 'PASSWORD_SY
   PASSWORD_SYMBOLS: {
     schema: z
       .string()
-      .regex(/^[!-/:-@[-`{-~]{4,32}$/, 'must be 4 to 32 ASCII punctuation characters')
+      .regex(/^[!-/:-@[-`{-~]{4,32}$/, `must be 4 to 32 ASCII punctuation characters, or unset for its default (${DEFAULT_PASSWORD_SYMBOLS})`)
       // The password is shown in a mrkdwn code block (secretBlocks), where Slack still reads &, < … >
       // and a backtick, and escaping them would make the copied text wrong: never generated instead.
-      .regex(/^[^<>&`]*$/, 'must not hold <, >, & or a backtick (`): Slack reads them in the message that shows the new password, so it could show one other than the password set')
+      .regex(/^[^<>&`]*$/, `must not hold <, >, & or a backtick (\`): Slack reads them in the message that shows the new password, so it could show one other than the password set. Remove them, or unset PASSWORD_SYMBOLS for its default (${DEFAULT_PASSWORD_SYMBOLS})`)
       .default(DEFAULT_PASSWORD_SYMBOLS),
     context: 'passwordSymbols',
     // A value inside < and > is judged by the check above, which says why neither may be a symbol.

@@ -779,12 +779,12 @@ describe('the start with nothing set', () => {
     const refused = loadConfig({ ...env, PASSWORD_SYMBOLS: symbols, PASSWORD_LENGTH: '12' });
     expect(refused.ok ? [] : [...refused.problems].sort()).toEqual([
       'PASSWORD_LENGTH: must be a whole number from 16 to 64',
-      'PASSWORD_SYMBOLS: must not hold <, >, & or a backtick (`): Slack reads them in the message that shows the new password, so it could show one other than the password set',
+      `PASSWORD_SYMBOLS: must not hold <, >, & or a backtick (\`): Slack reads them in the message that shows the new password, so it could show one other than the password set. Remove them, or unset PASSWORD_SYMBOLS for its default (${DEFAULT_PASSWORD_SYMBOLS})`,
     ]);
     expect(loadConfig({ ...env, PASSWORD_SYMBOLS: DEFAULT_PASSWORD_SYMBOLS })).toMatchObject({ ok: true, config: { credentials: [{ settings: { password: { symbols: DEFAULT_PASSWORD_SYMBOLS } } }] } });
     expect(loadConfig(env)).toMatchObject({ ok: true, config: { credentials: [{ settings: { password: { symbols: DEFAULT_PASSWORD_SYMBOLS } } }] } });
     // Still refused for what its other check refuses, said by that check.
-    expect(loadConfig({ ...env, PASSWORD_SYMBOLS: 'ab!#' })).toMatchObject({ ok: false, problems: ['PASSWORD_SYMBOLS: must be 4 to 32 ASCII punctuation characters'] });
+    expect(loadConfig({ ...env, PASSWORD_SYMBOLS: 'ab!#' })).toMatchObject({ ok: false, problems: [`PASSWORD_SYMBOLS: must be 4 to 32 ASCII punctuation characters, or unset for its default (${DEFAULT_PASSWORD_SYMBOLS})`] });
   });
 
   it('a configured deployment with a problem is not told to copy .env.example', () => {
