@@ -333,7 +333,7 @@ describe('npm run doctor', () => {
   it('Google acting as someone with no delegated admin rights is named on its own line, with what to do, and no key is printed', async () => {
     const checks = await doctor({ GOOGLE_ADMIN_EMAIL: 'ann@example.com' });
     expect(failures(checks)).toEqual([
-      expect.objectContaining({ name: 'Google Workspace: service account and delegation', detail: expect.stringMatching(/unauthorized_client: check GOOGLE_SERVICE_ACCOUNT_KEY, its domain-wide delegation/) }),
+      expect.objectContaining({ name: 'Google Workspace: service account and delegation', detail: expect.stringContaining('unauthorized_client: check GOOGLE_SERVICE_ACCOUNT_KEY, its domain-wide delegation for both scopes the token asks for, https://www.googleapis.com/auth/admin.directory.user and https://www.googleapis.com/auth/admin.directory.user.security,') }),
     ]);
     for (const secret of h.standIns.get('google_password')!.secrets()) expect(JSON.stringify(checks)).not.toContain(secret);
   });

@@ -207,7 +207,8 @@ export class GoogleDirectory implements Directory {
     const lines = await callCheck('service account and delegation', readAdmin, {
       // In the Admin SDK's own terms: google:GetUser is only Latchkey's name for the call.
       proves: "a token was issued, and the Admin SDK answers users.get for GOOGLE_ADMIN_EMAIL's own account (the admin.directory.user scope)",
-      fix: 'check GOOGLE_SERVICE_ACCOUNT_KEY, its domain-wide delegation for https://www.googleapis.com/auth/admin.directory.user, and that GOOGLE_ADMIN_EMAIL is an admin allowed to manage users',
+      // Google refuses the token when either scope it asks for (SCOPE) is not delegated: both are named.
+      fix: 'check GOOGLE_SERVICE_ACCOUNT_KEY, its domain-wide delegation for both scopes the token asks for, https://www.googleapis.com/auth/admin.directory.user and https://www.googleapis.com/auth/admin.directory.user.security, and that GOOGLE_ADMIN_EMAIL is an admin allowed to manage users',
     });
     // Which organizational units a delegated admin's role covers is not readable with the delegated
     // scopes: said as what to check, a warning (its people refused are told to ask IT, nobody paged).
