@@ -26,8 +26,14 @@ import { google } from '../src/credentials/google';
 import { okta } from '../src/credentials/okta';
 import { workmail } from '../src/credentials/workmail';
 import { oktaVerify } from '../src/verifiers/okta';
-import type { FailureCode } from '../src/flows/failure';
+import { FAILURE_CODES, type FailureCode } from '../src/flows/failure';
 import { failureLabel } from '../src/views/failure-labels';
+import { LICENSE_COMMAND } from '../src/core-commands';
+import { homeWords } from '../src/handlers/home-words';
+import { resetWordsOf } from '../src/handlers/reset-words';
+import { licenseKindWords } from '../src/views/license-kind';
+import { resetKindWords } from '../src/views/reset-approval-kind';
+import { capitalized, type LicenseVocabulary } from '../src/views/words';
 import type { PhoneAnswer, StandIn } from '../src/credentials/stand-in';
 import { DEFAULT_FIXTURE, isAdmin, loadFixture, pickerLabel, slackMembers, type Fixture } from './fixture';
 import { mask } from './mask';
@@ -42,6 +48,20 @@ const AUDIT_TABLE = 'latchkey-audit';
 const APPROVALS_TABLE = 'latchkey-approvals';
 /** A push its person withdrew or did not answer: nothing was changed, and nothing failed (README, Policies). */
 const PUSH_ENDED_BY_PERSON: readonly FailureCode[] = ['VERIFY_CANCELLED', 'VERIFY_TIMEOUT'];
+
+/**
+ * What the Home tab and the audit search call a record of each audit action ("Okta password reset",
+ * a request's step in its kind's words), capitalised as a line starts: the side panel leads with it,
+ * the action's ID after it in grey.
+ */
+function auditActionNames(): Record<string, string> {
+  const licenses = CREDENTIALS.find((c) => c.licenses)?.licenses;
+  const vocabulary: LicenseVocabulary | undefined = licenses && { words: { ...licenses.words, command: LICENSE_COMMAND }, kinds: licenses.kinds };
+  const reset = resetKindWords(Object.fromEntries(CREDENTIALS.map((c) => [c.id, resetWordsOf(c)])));
+  if (!vocabulary) return {};
+  const words = homeWords(vocabulary, { license: licenseKindWords(vocabulary), reset });
+  return Object.fromEntries(Object.entries(words.actions).map(([action, w]) => [action, capitalized(w.name)]));
+}
 /** The side panel shows this many of the latest entries of each kind. */
 const PANEL_LIMIT = 150;
 /** The chat is saved this long after it last changed (a run of messages, one write), and at stop. */
@@ -626,6 +646,9 @@ async function route(
       words: {
         requests: Object.fromEntries(CREDENTIALS.map((c) => [c.id, c.words.request])),
         pushEnded: Object.fromEntries(PUSH_ENDED_BY_PERSON.map((code) => [code, failureLabel(code)])),
+        // An audit record by the name the audit search gives it, and its failure's code as Today counts it.
+        actions: auditActionNames(),
+        failures: Object.fromEntries(FAILURE_CODES.map((code) => [code, failureLabel(code)])),
       },
       limits: { ...ctx.limits, defaults: { resetsPerHour: LIMIT_DEFAULTS.RESET_MAX_PER_HOUR, licenseRequestsPerDay: LIMIT_DEFAULTS.LICENSE_REQUEST_MAX_PER_DAY } },
     });

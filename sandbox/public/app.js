@@ -275,13 +275,19 @@
             .map((r) => {
               // A push its person cancelled or let lapse is on record as a failure (nothing was changed), but nothing failed.
               const ended = r.outcome === 'failure' && ws.words.pushEnded[r.errorCode];
+              // Led by what the audit search calls it, in words ("Okta password reset", "account suspended");
+              // the record's own IDs (its action, its failure's code) stay after it, in grey.
+              const why = r.errorCode && (ws.words.failures[r.errorCode] || r.errorCode);
               const outcome = ended
                 ? `: <span class="outcome-ended">${escapeHtml(ended)}; nothing was changed</span>`
                 : r.outcome
-                  ? `: <span class="outcome-${r.outcome}">${r.outcome}</span>`
-                  : '';
-              const extra = [!ended && r.errorCode, r.licenseFrom && `${r.licenseFrom} → ${r.licenseTo}`, r.decision, r.directory, r.deliveryFailed && 'secret not delivered'].filter(Boolean).join(' · ');
-              return details(`audit/${r.sk}`, `<span class="when">${clock(r.at)}</span><span class="what"><b>${escapeHtml(r.action)}</b> ${escapeHtml(r.phase)} by ${escapeHtml(personName(r.slackUserId))}${outcome}${extra ? ` <span class="timestamp">${escapeHtml(extra)}</span>` : ''}</span>`, r, r.outcome === 'failure' && !ended);
+                  ? `: <span class="outcome-${r.outcome}">${r.outcome}</span>${why ? ` (${escapeHtml(why)})` : ''}`
+                  : why
+                    ? `: ${escapeHtml(why)}`
+                    : '';
+              const extra = [r.decision, r.licenseFrom && `${r.licenseFrom} → ${r.licenseTo}`, r.deliveryFailed && 'secret not delivered', r.action, !ended && r.errorCode, r.directory].filter(Boolean).join(' · ');
+              const name = ws.words.actions[r.action] || r.action;
+              return details(`audit/${r.sk}`, `<span class="when">${clock(r.at)}</span><span class="what"><b>${escapeHtml(name)}</b> ${escapeHtml(r.phase)} by ${escapeHtml(personName(r.slackUserId))}${outcome}${extra ? ` <span class="timestamp">${escapeHtml(extra)}</span>` : ''}</span>`, r, r.outcome === 'failure' && !ended);
             })
             .join('')
         : '<div class="empty">No audit records yet. Every reset and license decision writes here (DynamoDB table latchkey-audit).</div>';
@@ -297,7 +303,7 @@
           const credential = a.kind === 'reset' && a.detail && typeof a.detail === 'object' ? a.detail.credential : undefined;
           return credential ? `${ws.words.requests[credential] || 'credential reset'} · ${who}` : `${a.kind || 'license'} · ${who}: ${asked(a)}`;
         };
-        html += '<h4>Requests for admins (latchkey-approvals)</h4>' + p.approvals.map((a) => details(`approval/${a.id || a.pk}`, `<span class="when">${clock(a.createdAt)}</span><span class="what"><b>${escapeHtml(String(a.status))}</b> ${escapeHtml(line(a))}</span>`, a)).join('');
+        html += '<h4>Requests for admins <span class="timestamp">table latchkey-approvals</span></h4>' + p.approvals.map((a) => details(`approval/${a.id || a.pk}`, `<span class="when">${clock(a.createdAt)}</span><span class="what"><b>${escapeHtml(String(a.status))}</b> ${escapeHtml(line(a))}</span>`, a)).join('');
       }
     } else if (tab === 'calls') {
       html += p.calls.length
