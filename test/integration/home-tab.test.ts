@@ -1205,10 +1205,16 @@ describe("the Home tab while Slack is slow to say who is an admin (usergroups.us
     const from = h.logs.length;
     const release = h.slack.hold('usergroups.users.list');
     try {
-      const { home } = await h.openHome(userId);
+      // Waited for longer than the Slack client gives the read (5 s), so that a tab which waited for
+      // its failure is seen, and refused below, rather than racing this wait.
+      const { home } = await h.openHome(userId, { waitMs: 15_000 });
       // Published while the read was still held: nothing of Slack's answer on who is an admin was in it.
       expect(h.slack.held.map((c) => c.method)).toEqual(['usergroups.users.list']);
       expect(h.slack.callsTo('usergroups.users.list')).toEqual([]);
+      // And before the client gave the read up: a tab that waited for the read to fail also comes with
+      // it still held at this fake, and says its wait was over too.
+      const givenUp = h.slack.held[0]!.givenUp;
+      if (givenUp !== undefined) expect(givenUp).toBeGreaterThan(publishesTo(userId)[0]!.place);
       // And by the tab's own wait (ADMIN_CHECK_WAIT_MS; its length, home-admin-wait.test.ts), not the
       // read's failure when the client gave it up (5 s a try): the app says the check did not answer in
       // time, which it says only when the wait was over first. Not the milliseconds the tab took,

@@ -417,11 +417,11 @@ export class Harness {
   }
 
   /** The person opens Latchkey's Home tab; returns the tab as published once it is. */
-  async openHome(userId: string, from: { teamId?: string; enterpriseId?: string; tab?: 'home' | 'messages' } = {}): Promise<{ ack: AppResponse; home: Record<string, any> }> {
+  async openHome(userId: string, from: { teamId?: string; enterpriseId?: string; tab?: 'home' | 'messages'; waitMs?: number } = {}): Promise<{ ack: AppResponse; home: Record<string, any> }> {
     const before = this.slack.callsTo('views.publish').filter((c) => c.args.user_id === userId).length;
     const ack = await postEvent(this.eventsUrl, SIGNING_SECRET, homeOpenedEvent({ userId, teamId: from.teamId ?? TEAM, enterpriseId: from.enterpriseId, tab: from.tab }));
     let seen = 0;
-    const call = await this.slack.waitForCall('views.publish', (c) => c.args.user_id === userId && ++seen > before);
+    const call = await this.slack.waitForCall('views.publish', (c) => c.args.user_id === userId && ++seen > before, from.waitMs);
     // As Slack holds it, with its ID: a click on it carries the view.
     return { ack, home: (call.result?.view ?? call.args.view) as Record<string, any> };
   }
