@@ -32,7 +32,9 @@ export const LAMBDA_DYNAMODB_REQUEST_TIMEOUT_MS = 1_000;
  * reported to close idle ones after a minute; a NAT gateway drops them silently after 350 s). The
  * SDK retries a reset, but in a burst on such connections some calls still failed: people were told
  * their request could not be saved, with an alert (docs/performance.md, issue 28). 30 s keeps the
- * connections of a steady flow; a call after a longer pause makes a new one, a handshake's time.
+ * connections of a steady flow; in a running process a call after a longer pause makes a new one,
+ * a handshake's time. (A Lambda instance thawed after a long freeze may still send its first call
+ * on a connection gone stale while frozen, before the timer's turn; the SDK's retry meets that one.)
  */
 export const AWS_IDLE_SOCKET_MS = 30_000;
 
