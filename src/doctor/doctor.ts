@@ -185,11 +185,18 @@ function membersReadFailed(name: string, err: unknown): SetupCheck {
 
 async function adminChecks(config: Config, slack: SlackApi): Promise<SetupCheck[]> {
   const members = new SlackWorkspaceMembers(slack);
+  // Each admin read, and whether Slack calls their email unconfirmed: the admins stand in for the workspace.
+  const read: { id: string; unconfirmed: boolean }[] = [];
+  const getMember = async (id: string) => {
+    const member = await members.getMember(id);
+    if (member) read.push({ id, unconfirmed: member.emailConfirmed === false });
+    return member;
+  };
   const checks = await Promise.all(
     config.admins.userIds.map(async (id) => {
       const name = `Admin ${id}`;
       try {
-        const member = await members.getMember(id);
+        const member = await getMember(id);
         if (!member) return failed(name, `no such user in this workspace: correct ADMIN_USER_IDS (in Slack: the person's profile → ⋮ More → Copy member ID)`);
         if (member.deleted) return failed(name, `deactivated in Slack: remove them from ADMIN_USER_IDS`);
         if (member.isBot) return failed(name, `is a bot: remove it from ADMIN_USER_IDS`);
@@ -215,7 +222,7 @@ async function adminChecks(config: Config, slack: SlackApi): Promise<SetupCheck[
       const memberLines = await Promise.all(
         asked.map(async (id) => {
           try {
-            const member = await members.getMember(id);
+            const member = await getMember(id);
             return member?.isGuest ? [failed(`Admin ${id}`, guestAdmin(`, in the admin group ${group}`, 'the group'))] : [];
           } catch (err) {
             return [membersReadFailed(`Admin ${id}`, err)];
@@ -239,6 +246,18 @@ async function adminChecks(config: Config, slack: SlackApi): Promise<SetupCheck[
     }
   }
   if (config.admins.userIds.length === 0 && !group) checks.push(passed('Admins', 'none configured: the Home tab has no admin sections'));
+  const unconfirmed = read.filter((r) => r.unconfirmed).map((r) => r.id).sort();
+  // Where Slack calls admins' emails unconfirmed it most likely calls others' so too (as it does in some SSO
+  // workspaces): said here, before they are refused, since an upgrade to this rule changed nothing in the setup.
+  if (unconfirmed.length > 0 && config.slack.workspace.emailsVerifiedBySso !== true) {
+    checks.push(
+      warned(
+        "Admins' emails",
+        `Slack calls ${unconfirmed.length} of the ${read.length} admins' emails unconfirmed (${unconfirmed.join(', ')}): anyone whose email Slack calls unconfirmed is refused every reset (SLACK_EMAIL_UNCONFIRMED). ` +
+          'If your workspace requires SSO to sign in, set SLACK_EMAILS_VERIFIED_BY_SSO=true (see README\'s "Who may use it")',
+      ),
+    );
+  }
   return checks;
 }
 
@@ -329,7 +348,9 @@ async function personChecks({ config, slack, context }: DoctorDeps, person: stri
     const failure = asFailure(err);
     return [failed(`Person ${who}`, `refused by every credential: ${failureLabel(failure.code)} (${failure.code})`)];
   }
-  const checks = [passed(`Person ${who}`, 'an active full member of this workspace, with a verified email')];
+  // Only an explicit false refuses (identifyRequester): an absent flag passes, so "verified" would say more than was read.
+  const emailRests = config.slack.workspace.emailsVerifiedBySso === true ? 'an email verified by single sign-on (SLACK_EMAILS_VERIFIED_BY_SSO=true)' : 'an email Slack does not call unconfirmed';
+  const checks = [passed(`Person ${who}`, `an active full member of this workspace, with ${emailRests}`)];
   for (const { credential, settings } of config.credentials) {
     const name = `Person ${who}, ${credential.command}`;
     // Its directory's own check failed above: the lookup would only fail the same way again.

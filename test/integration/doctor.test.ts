@@ -656,6 +656,32 @@ describe('npm run doctor', () => {
     expect((await doctor()).find((c) => c.name === 'Admin UADA')).toEqual({ name: 'Admin UADA', ok: true, detail: 'an active member' });
   });
 
+  it("admins whose email Slack calls unconfirmed (is_email_confirmed: false), while SLACK_EMAILS_VERIFIED_BY_SSO is off: a ⚠ line counting them, saying such people are refused and what an SSO workspace sets; none with the setting on, or all confirmed", async () => {
+    const line = (checks: SetupCheck[]) => checks.find((c) => c.name === "Admins' emails");
+    // Nothing to say as the harness sets it up: Slack calls both admins' emails confirmed.
+    expect(line(await doctor())).toBeUndefined();
+    const [ada, max] = [h.slack.users.get('UADA')!, h.slack.users.get('UMAX')!];
+    // UADA by ADMIN_USER_IDS, UMAX through the admin group: both are read, and counted.
+    h.slack.users.set('UMAX', { ...max, is_email_confirmed: false });
+    try {
+      expect(line(await doctor())).toEqual({
+        name: "Admins' emails",
+        ok: true,
+        warning: true,
+        detail:
+          "Slack calls 1 of the 2 admins' emails unconfirmed (UMAX): anyone whose email Slack calls unconfirmed is refused every reset (SLACK_EMAIL_UNCONFIRMED). " +
+          'If your workspace requires SSO to sign in, set SLACK_EMAILS_VERIFIED_BY_SSO=true (see README\'s "Who may use it")',
+      });
+      h.slack.users.set('UADA', { ...ada, is_email_confirmed: false });
+      expect(line(await doctor())?.detail).toMatch(/^Slack calls 2 of the 2 admins' emails unconfirmed \(UADA, UMAX\): /);
+      // Where SSO verified the address, the flag is not read, and there is nothing to warn of.
+      expect(line(await doctor({ SLACK_EMAILS_VERIFIED_BY_SSO: 'true' }))).toBeUndefined();
+    } finally {
+      h.slack.users.set('UADA', ada);
+      h.slack.users.set('UMAX', max);
+    }
+  });
+
   it("Slack's reads that fail say what to do next: an unknown admin or user group, a scope the token lacks, Slack failing", async () => {
     expect(failures(await doctor({ ADMIN_USER_IDS: 'UADA,U0NOSUCH', ADMIN_USERGROUP_ID: 'S0NOSUCH' }))).toEqual([
       { name: 'Admin U0NOSUCH', ok: false, detail: "no such user in this workspace: correct ADMIN_USER_IDS (in Slack: the person's profile → ⋮ More → Copy member ID)" },
@@ -881,13 +907,18 @@ describe('npm run doctor', () => {
     const [calls, items] = [callCounts(), await itemCounts()];
     const ann = await doctor({}, 'UANN');
     expect(ann.filter((c) => c.name.startsWith('Person UANN'))).toEqual(expect.arrayContaining([
-      expect.objectContaining({ ok: true, detail: expect.stringContaining('an active full member') }),
+      expect.objectContaining({ ok: true, name: 'Person UANN', detail: 'an active full member of this workspace, with an email Slack does not call unconfirmed' }),
       expect.objectContaining({ ok: true, name: 'Person UANN, /reset-pin', detail: 'allowed: would reset directory user chime-ann' }),
       expect.objectContaining({ ok: true, name: 'Person UANN, /reset-password', detail: expect.stringMatching(/^allowed: would reset directory user /) }),
       expect.objectContaining({ ok: true, name: 'Person UANN, /reset-okta-password', detail: expect.stringMatching(/^allowed: would reset directory user /) }),
       // Nothing to change (an account not locked), in the credential's own words: no refusal.
       expect.objectContaining({ ok: true, name: 'Person UANN, /unlock-okta', detail: 'nothing to change: not locked (NOTHING_TO_CHANGE)' }),
     ]));
+    // With SLACK_EMAILS_VERIFIED_BY_SSO=true Slack's flag is not read: the line says whose word the email rests on.
+    expect((await doctor({ SLACK_EMAILS_VERIFIED_BY_SSO: 'true' }, 'UANN')).find((c) => c.name === 'Person UANN')).toMatchObject({
+      ok: true,
+      detail: 'an active full member of this workspace, with an email verified by single sign-on (SLACK_EMAILS_VERIFIED_BY_SSO=true)',
+    });
     const guest = await doctor({}, 'UGUEST');
     expect(failures(guest)).toEqual([expect.objectContaining({ name: 'Person UGUEST', detail: expect.stringContaining('a guest (SLACK_USER_IS_GUEST)') })]);
     const noChime = await doctor({}, 'UNOCHIME');
