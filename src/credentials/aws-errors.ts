@@ -38,15 +38,16 @@ export function fromAwsError(err: unknown, service: string, specific: Partial<Re
   const name = e.name ?? 'Error';
   const status = e.$metadata?.httpStatusCode;
   // An answer the SDK could not read (a SyntaxError, whose message V8 writes with the characters
-  // around the fault): for a change, they can be the new PIN or password.
+  // around the fault): for a change, they can be the new PIN or password; for a lookup, a person's
+  // email, which no log line carries.
   const unreadable = e.name === 'SyntaxError' || '$responseBodyText' in e || /Deserialization error/.test(e.message ?? '');
-  // A network error by its code (ECONNREFUSED…): its message can carry the request's URL. A
-  // change's unreadable answer by its name alone. Else the service's exception and message,
+  // A network error by its code (ECONNREFUSED…): its message can carry the request's URL.
+  // An unreadable answer by its name alone. Else the service's exception and message,
   // bounded as any answer said back (saidBack).
   const detail =
     status === undefined && typeof e.code === 'string' && /^E[A-Z0-9_]+$/.test(e.code)
       ? `${service} ${name} ${e.code}`
-      : change && unreadable
+      : unreadable
         ? `${service} ${name}`
         : `${service} ${saidBack(`${name}: ${e.message ?? ''}`.trim(), SAID_MESSAGE)}`;
   // Sent, then unanswered (timed out, a connection dropped midway, an unreadable answer), but not a

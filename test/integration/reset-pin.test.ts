@@ -252,6 +252,23 @@ describe('/reset-pin', () => {
     for (const said of [h.logs.join(''), JSON.stringify(h.slack.calls)]) expect(said).not.toContain(pin.slice(0, 9));
   });
 
+  it("Chime's answer to the lookup, malformed around the person's email: the email is in no log line, and the person is told what happened", async () => {
+    const from = h.logs.length;
+    h.chime.malformNext('ListUsers', 'bob@example.com');
+    const { view } = await h.open('/reset-pin', 'UBOB');
+    // Told as for any answer Latchkey cannot use (DIRECTORY_REJECTED), with what to do next.
+    const shown = JSON.stringify(view);
+    expect(shown).toContain('Amazon Chime refused the change.');
+    expect(shown).toContain('Run `/reset-pin` again later; if it keeps happening, contact IT and quote the reference below.');
+    // The line that reports the failure, read once written, so that the check below reads it too.
+    const failed = () => h.logs.slice(from).filter((l) => l.includes('"msg":"reset refused or failed"'));
+    await until("the lookup's failure to be logged", () => failed().length > 0);
+    expect(failed().map((l) => JSON.parse(l).detail)).toEqual(['chime:ListUsers SyntaxError']);
+    // V8 quotes the answer around the fault ("bob@examp"): neither the address nor its local part.
+    for (const said of [h.logs.slice(from).join(''), shown]) expect(said).not.toContain('bob');
+    expect(h.chime.callsTo('ResetPersonalPIN')).toEqual([]);
+  });
+
   it('Chime unavailable (503) on the reset is retried and then succeeds: the service did not take the first one on', async () => {
     const { final } = await h.reset('/reset-pin', 'UBOB', { beforeSubmit: () => h.chime.failNext('ResetPersonalPIN', 'ServiceUnavailableException', 1) });
     expect(secretIn(final)).toBe(h.chime.pinOf('chime-bob'));

@@ -54,10 +54,11 @@ export interface ChimeSimulator extends StandIn {
   failNext(operation: ChimeOperation, code: ChimeErrorCode, times?: number): void;
   /**
    * The next call of `operation` is carried out, and answered 200 with JSON broken where its last
-   * string value begins (single quotes): a broken or intercepting endpoint's answer, which the SDK
-   * cannot read. For ResetPersonalPIN that value is the new PIN.
+   * string value begins (single quotes), or the string value `at` if given: a broken or
+   * intercepting endpoint's answer, which the SDK cannot read. For ResetPersonalPIN the last value
+   * is the new PIN; a lookup's can be broken at a person's email.
    */
-  malformNext(operation: ChimeOperation): void;
+  malformNext(operation: ChimeOperation, at?: string): void;
   /** The PIN set by the last ResetPersonalPIN of this user. */
   pinOf(userId: string): string | undefined;
   /** Delay added before every response. */
@@ -94,7 +95,7 @@ export async function startChimeSimulator(opts: {
   const users = new Map(opts.users.map((u) => [u.UserId, { ...u }]));
   const pins = new Map<string, string>();
   const state = new SimState<ChimeOperation, ChimeErrorCode>(opts.latencyMs);
-  const malformed = new Set<ChimeOperation>();
+  const malformed = new Map<ChimeOperation, string | undefined>();
 
   const userOrThrow = (userId: string): ChimeSimUser => {
     const user = users.get(userId);
@@ -208,8 +209,13 @@ export async function startChimeSimulator(opts: {
         throw new SimError('ForbiddenException', `Account ${String(found.params.AccountId)} is not accessible.`);
       }
       const body = JSON.stringify(found.run());
-      if (!malformed.delete(found.operation)) return { status: 200, headers: { 'content-type': 'application/json' }, body };
-      return { status: 200, headers: { 'content-type': 'application/json' }, body: body.replace(/"([^"]*)"(}*)$/, (_, last: string, closing: string) => `'${last}'${closing}`) };
+      if (!malformed.has(found.operation)) return { status: 200, headers: { 'content-type': 'application/json' }, body };
+      const at = malformed.get(found.operation);
+      malformed.delete(found.operation);
+      const broken = at === undefined
+        ? body.replace(/"([^"]*)"(}*)$/, (_, last: string, closing: string) => `'${last}'${closing}`)
+        : body.replace(JSON.stringify(at), `'${at}'`);
+      return { status: 200, headers: { 'content-type': 'application/json' }, body: broken };
     } catch (err) {
       return errorResponse(err);
     }
@@ -225,7 +231,7 @@ export async function startChimeSimulator(opts: {
       state.clear();
       malformed.clear();
     },
-    malformNext: (operation) => void malformed.add(operation),
+    malformNext: (operation, at) => void malformed.set(operation, at),
     name: 'Amazon Chime',
     env: { CHIME_ACCOUNT_ID: accountId, AWS_ENDPOINT_URL_CHIME: server.url },
     accountId,
