@@ -34,13 +34,14 @@ const THROTTLING_ERRORS = new Set([
  * Its client (AdapterContext.awsChanges) has not sent it again.
  */
 export function fromAwsError(err: unknown, service: string, specific: Partial<Record<string, FailureCode>>, { change = false } = {}): LatchkeyFailure {
+  // A call can reject with any value, and `in` throws on a string or number.
   const e = (err ?? {}) as AwsLikeError & { syscall?: string };
   const name = e.name ?? 'Error';
   const status = e.$metadata?.httpStatusCode;
   // An answer the SDK could not read (a SyntaxError, whose message V8 writes with the characters
   // around the fault): for a change, they can be the new PIN or password; for a lookup, a person's
   // email, which no log line carries.
-  const unreadable = e.name === 'SyntaxError' || '$responseBodyText' in e || /Deserialization error/.test(e.message ?? '');
+  const unreadable = e.name === 'SyntaxError' || (typeof e === 'object' && '$responseBodyText' in e) || /Deserialization error/.test(e.message ?? '');
   // A network error by its code (ECONNREFUSED…): its message can carry the request's URL.
   // An unreadable answer by its name alone. Else the service's exception and message,
   // bounded as any answer said back (saidBack).

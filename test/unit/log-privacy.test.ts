@@ -52,6 +52,15 @@ describe('emails stay out of log lines', () => {
   });
 });
 
+// The one unit test of fromAwsError beyond its rules elsewhere: a call can reject with any value.
+describe('fromAwsError of a value that is not an object', () => {
+  it.each([['a string', 'boom'], ['a number', 42], ['undefined', undefined]])('%s is a failure, not a TypeError', (_what, value) => {
+    const failure = fromAwsError(value, 'chime:ListUsers', {});
+    expect(failure.code).toBe('DIRECTORY_UNAVAILABLE');
+    expect(describeError(failure)).toContain('chime:ListUsers');
+  });
+});
+
 describe('the exact email match folds ASCII case only (issue 26 §2.7)', () => {
   const kim = { id: 'kim', email: 'kim@example.com', status: 'active' as const };
 
