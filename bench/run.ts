@@ -870,7 +870,7 @@ function print(r: Record<string, any>): void {
   out.push(`  npm start → /healthz ≤ 1000 ms (p50) ........ ${f(startup)} ms  ${mark(startup <= 1000)}`);
   if (r.verify) out.push(...verifyTable(r.verify));
   if (r.failures.length > 0) out.push('', `${r.failures.length} requests did not end as expected, e.g.:`, ...r.failures.slice(0, 5).map((x: string) => `  ${x}`));
-  if (r.appErrors?.length > 0) out.push('', 'The app wrote to stderr or logged errors (warnings included):', ...reportedFirst(r.appErrors).map((x: string) => `  ${x.slice(0, 200)}`));
+  if (r.appErrors?.length > 0) out.push('', 'The app logged errors or alerts, or printed lines other than its log (Node\'s warnings included):', ...reportedFirst(r.appErrors).map((x: string) => `  ${x.slice(0, 200)}`));
   process.stdout.write(`${out.join('\n')}\n`);
 }
 
