@@ -109,7 +109,8 @@ describe('junk at the signed endpoint', () => {
       expect(res.status).toBe(400);
       expect(refusedLines(from)).toEqual([expect.objectContaining({ status: 400, err: expect.stringContaining('signed request of a shape Latchkey does not handle') })]);
     }
-    expect(h.logs.join('')).not.toContain('was not acknowledged within 3 seconds');
+    // The 400, not Bolt's 404 after its 3 s, is the proof: Bolt's "not acknowledged" line would come
+    // only 3 s after the answer, so no check of the log read here could fail.
   });
 
   it('a command it cannot read is answered in its acknowledgement, not acknowledged blank, and opens nothing', async () => {
