@@ -7,8 +7,9 @@ type VerifiedMember = SlackMember & { readonly email: string };
 /**
  * Self-service is for full, active members of our own workspace (or org), known by an email Slack
  * has not said is unconfirmed (its is_email_confirmed), or, where the workspace signs in only
- * through SSO (`emailsVerifiedBySso`), by the identity provider's email. Guests, bots, deactivated accounts and people from other workspaces (Slack Connect) are
- * turned away: their Slack email says nothing we can trust about a mailbox or a PIN.
+ * through SSO (`emailsVerifiedBySso`), by the identity provider's email. Guests, bots, deactivated
+ * accounts and people from other workspaces (Slack Connect) are turned away: their Slack email says
+ * nothing we can trust about a mailbox or a PIN.
  */
 export async function identifyRequester(
   requester: Requester,
